@@ -1,0 +1,351 @@
+// The one place that talks to the API server: paginated lists, guarded patches and deletes, watches, access reviews,
+// with retries on throttling (429 + Retry-After) and transient 5xx answers.
+
+import https from 'node:https';
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { apiErrorFromResponse, credentialError, KubeApiError, transportError } from './errors.ts';
+import { apiVersionOf, type KubeObject, type ResourceType } from './objects.ts';
+import { MigrateError } from '../core/errors.ts';
+
+export interface RequestLog {
+  method: string;
+  url: string;
+  status: number;
+  milliseconds: number;
+}
+
+export interface KubeClientOptions {
+  /** Called once per HTTP exchange, for -v. */
+  onRequest?: (entry: RequestLog) => void;
+  /** Upper bound on parallel connections; matches --concurrency. */
+  maxSockets?: number;
+  requestTimeoutMs?: number;
+  maxRetries?: number;
+}
+
+export interface ListOptions {
+  namespace?: string | undefined;
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+  pageSize?: number;
+}
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: KubeObject;
+}
+
+export interface AccessCheck {
+  verb: string;
+  group: string;
+  resource: string;
+  namespace?: string | undefined;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface RequestSpec {
+  method: string;
+  path: string;
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export class KubeClient {
+  readonly server: string;
+  requestCount = 0;
+  private readonly kubeConfig: KubeConfig;
+  private readonly options: KubeClientOptions;
+  private agent: https.Agent | http.Agent | undefined;
+
+  constructor(kubeConfig: KubeConfig, options: KubeClientOptions = {}) {
+    this.kubeConfig = kubeConfig;
+    this.options = options;
+    const cluster = kubeConfig.getCurrentCluster();
+    this.server = (cluster?.server ?? '').replace(/\/+$/, '');
+  }
+
+  close(): void {
+    this.agent?.destroy();
+  }
+
+  // ---- typed operations -------------------------------------------------------------------------------
+
+  async get(type: ResourceType, name: string, namespace?: string): Promise<KubeObject> {
+    return (await this.request({ method: 'GET', path: objectPath(type, namespace, name) })) as KubeObject;
+  }
+
+  /** Yields items page by page (limit + continue), so memory stays bounded on large clusters. */
+  async *list(type: ResourceType, options: ListOptions = {}): AsyncGenerator<KubeObject> {
+    let continueToken: string | undefined;
+    do {
+      const page = (await this.request({
+        method: 'GET',
+        path: collectionPath(type, options.namespace),
+        query: {
+          limit: options.pageSize ?? 500,
+          continue: continueToken,
+          labelSelector: options.labelSelector,
+          fieldSelector: options.fieldSelector,
+        },
+      })) as { items?: KubeObject[]; metadata?: { continue?: string } };
+      for (const item of page.items ?? []) {
+        // Lists omit apiVersion/kind on items; restore them so objects can be written back or backed up as-is.
+        yield { ...item, apiVersion: apiVersionOf(type), kind: type.kind };
+      }
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+  }
+
+  async listAll(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
+    const items: KubeObject[] = [];
+    for await (const item of this.list(type, options)) items.push(item);
+    return items;
+  }
+
+  async create(type: ResourceType, object: KubeObject, options: { dryRun?: boolean } = {}): Promise<KubeObject> {
+    return (await this.request({
+      method: 'POST',
+      path: collectionPath(type, object.metadata.namespace),
+      query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: 'kubectl-sagemaker-migrate' },
+      body: object,
+    })) as KubeObject;
+  }
+
+  async mergePatch(type: ResourceType, name: string, namespace: string | undefined, patch: unknown): Promise<KubeObject> {
+    return (await this.request({
+      method: 'PATCH',
+      path: objectPath(type, namespace, name),
+      query: { fieldManager: 'kubectl-sagemaker-migrate' },
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    })) as KubeObject;
+  }
+
+  async jsonPatch(type: ResourceType, name: string, namespace: string | undefined, operations: unknown[]): Promise<KubeObject> {
+    return (await this.request({
+      method: 'PATCH',
+      path: objectPath(type, namespace, name),
+      query: { fieldManager: 'kubectl-sagemaker-migrate' },
+      body: operations,
+      contentType: 'application/json-patch+json',
+    })) as KubeObject;
+  }
+
+  async patchStatus(type: ResourceType, name: string, namespace: string | undefined, patch: unknown): Promise<KubeObject> {
+    return (await this.request({
+      method: 'PATCH',
+      path: `${objectPath(type, namespace, name)}/status`,
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    })) as KubeObject;
+  }
+
+  /** Deletes only the object with this uid (and resourceVersion, when given): never a newer object of the same name. */
+  async delete(
+    type: ResourceType,
+    name: string,
+    namespace: string | undefined,
+    preconditions: { uid?: string; resourceVersion?: string } = {},
+  ): Promise<void> {
+    await this.request({
+      method: 'DELETE',
+      path: objectPath(type, namespace, name),
+      body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions },
+    });
+  }
+
+  async serverVersion(): Promise<{ gitVersion: string }> {
+    return (await this.request({ method: 'GET', path: '/version' })) as { gitVersion: string };
+  }
+
+  /** The resources a group/version serves, or undefined when the API server does not serve it. */
+  async groupVersionResources(group: string, version: string): Promise<Array<{ name: string; kind: string; namespaced: boolean }> | undefined> {
+    try {
+      const list = (await this.request({ method: 'GET', path: `/apis/${group}/${version}` })) as {
+        resources?: Array<{ name: string; kind: string; namespaced: boolean }>;
+      };
+      return (list.resources ?? []).filter((resource) => !resource.name.includes('/'));
+    } catch (error) {
+      if (error instanceof KubeApiError && error.code === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async canI(check: AccessCheck): Promise<boolean> {
+    const review = (await this.request({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { verb: check.verb, group: check.group, resource: check.resource, namespace: check.namespace } },
+      },
+    })) as { status?: { allowed?: boolean } };
+    return review.status?.allowed === true;
+  }
+
+  /**
+   * Streams watch events from resourceVersion until the signal aborts or the server closes the stream.
+   * The caller restarts from the last seen resourceVersion when it needs more.
+   */
+  async *watch(
+    type: ResourceType,
+    options: { namespace?: string | undefined; resourceVersion?: string; labelSelector?: string; timeoutSeconds?: number },
+    signal: AbortSignal,
+  ): AsyncGenerator<WatchEvent> {
+    const query: Query = {
+      watch: 'true',
+      allowWatchBookmarks: 'true',
+      resourceVersion: options.resourceVersion,
+      labelSelector: options.labelSelector,
+      timeoutSeconds: options.timeoutSeconds ?? 300,
+    };
+    const response = await this.open({ method: 'GET', path: collectionPath(type, options.namespace), query }, signal);
+    let buffered = '';
+    try {
+      for await (const chunk of response) {
+        buffered += (chunk as Buffer).toString('utf8');
+        let newline = buffered.indexOf('\n');
+        while (newline >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line) yield JSON.parse(line) as WatchEvent;
+          newline = buffered.indexOf('\n');
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    } finally {
+      response.destroy();
+    }
+  }
+
+  // ---- transport ---------------------------------------------------------------------------------------
+
+  async request(spec: RequestSpec): Promise<unknown> {
+    const maxRetries = this.options.maxRetries ?? 6;
+    for (let attempt = 0; ; attempt += 1) {
+      const started = Date.now();
+      const response = await this.open(spec);
+      const body = await readBody(response);
+      const status = response.statusCode ?? 0;
+      this.options.onRequest?.({ method: spec.method, url: this.url(spec), status, milliseconds: Date.now() - started });
+      if (status >= 200 && status < 300) return body.length > 0 ? JSON.parse(body) : {};
+      if (RETRYABLE_STATUS.has(status) && attempt < maxRetries) {
+        await sleep(retryDelayMs(response.headers['retry-after'], attempt));
+        continue;
+      }
+      throw apiErrorFromResponse(spec.method, this.url(spec), status, body);
+    }
+  }
+
+  private url(spec: RequestSpec): string {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined && value !== '') search.set(key, String(value));
+    }
+    const query = search.toString();
+    return `${this.server}${spec.path}${query ? `?${query}` : ''}`;
+  }
+
+  private async open(spec: RequestSpec, signal?: AbortSignal): Promise<http.IncomingMessage> {
+    const url = new URL(this.url(spec));
+    const headers = await this.authHeaders();
+    const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const agent = await this.sharedAgent();
+    this.requestCount += 1;
+    const transport = url.protocol === 'http:' ? http : https;
+    return await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const request = transport.request(
+        url,
+        {
+          method: spec.method,
+          agent,
+          signal,
+          timeout: this.options.requestTimeoutMs ?? 60_000,
+          headers: {
+            ...headers,
+            Accept: 'application/json',
+            'User-Agent': 'kubectl-sagemaker-migrate',
+            ...(payload === undefined ? {} : { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
+          },
+        },
+        resolve,
+      );
+      request.on('timeout', () => request.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+      request.on('error', (error: NodeJS.ErrnoException) => reject(signal?.aborted ? error : transportError(this.server, error)));
+      request.end(payload);
+    });
+  }
+
+  private async authHeaders(): Promise<Record<string, string>> {
+    // client-node caches exec-plugin tokens until they expire, so asking per request keeps long runs authenticated.
+    const scratch: https.RequestOptions = {};
+    try {
+      await this.kubeConfig.applyToHTTPSOptions(scratch);
+    } catch (error) {
+      if (error instanceof MigrateError) throw error;
+      throw credentialError(error as Error);
+    }
+    const headers: Record<string, string> = {};
+    for (const [key, value] of Object.entries(scratch.headers ?? {})) {
+      if (typeof value === 'string') headers[key] = value;
+    }
+    if (scratch.auth) headers['Authorization'] = `Basic ${Buffer.from(scratch.auth).toString('base64')}`;
+    return headers;
+  }
+
+  private async sharedAgent(): Promise<https.Agent | http.Agent> {
+    if (this.agent) return this.agent;
+    const maxSockets = this.options.maxSockets ?? 16;
+    if (this.server.startsWith('http:')) {
+      this.agent = new http.Agent({ keepAlive: true, maxSockets });
+      return this.agent;
+    }
+    const tls: https.RequestOptions = {};
+    try {
+      await this.kubeConfig.applyToHTTPSOptions(tls);
+    } catch (error) {
+      throw credentialError(error as Error);
+    }
+    const cluster = this.kubeConfig.getCurrentCluster();
+    this.agent = new https.Agent({
+      keepAlive: true,
+      maxSockets,
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      ...(cluster?.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+      ...(cluster?.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+    });
+    return this.agent;
+  }
+}
+
+function retryDelayMs(retryAfter: string | string[] | undefined, attempt: number): number {
+  const seconds = Number(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 30) * 1000;
+  return Math.min(200 * 2 ** attempt, 5000);
+}
+
+async function readBody(response: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function collectionPath(type: ResourceType, namespace: string | undefined): string {
+  const prefix = type.group === '' ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
+  return type.namespaced && namespace ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${type.plural}` : `${prefix}/${type.plural}`;
+}
+
+function objectPath(type: ResourceType, namespace: string | undefined, name: string): string {
+  return `${collectionPath(type, namespace)}/${encodeURIComponent(name)}`;
+}

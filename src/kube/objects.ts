@@ -1,0 +1,100 @@
+// Plain shapes of Kubernetes objects as the plugin reads them, and the resource coordinates used to address them.
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string }>;
+  managedFields?: unknown[];
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+/** Where a kind lives in the API: enough to build its URL paths. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export function apiVersionOf(type: ResourceType): string {
+  return type.group === '' ? type.version : `${type.group}/${type.version}`;
+}
+
+/** The fully qualified resource name kubectl understands, e.g. `trainingjobs.sagemaker.aws.amazon.com`. */
+export function qualifiedResource(type: ResourceType): string {
+  return type.group === '' ? type.plural : `${type.plural}.${type.group}`;
+}
+
+export function objectRef(object: KubeObject): string {
+  const namespace = object.metadata.namespace;
+  return namespace ? `${namespace}/${object.metadata.name}` : object.metadata.name;
+}
+
+export function conditionsOf(object: KubeObject): Condition[] {
+  const conditions = object.status?.['conditions'];
+  if (!Array.isArray(conditions)) return [];
+  return conditions.filter(
+    (c): c is Condition => typeof c === 'object' && c !== null && typeof c.type === 'string' && typeof c.status === 'string',
+  );
+}
+
+export function findCondition(object: KubeObject, type: string): Condition | undefined {
+  return conditionsOf(object).find((c) => c.type === type);
+}
+
+/** Reads a string at a dotted path (`status.endpointName`), or undefined when absent or not a non-empty string. */
+export function stringAt(object: unknown, path: string): string | undefined {
+  let current: unknown = object;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return typeof current === 'string' && current.length > 0 ? current : undefined;
+}
+
+export function valueAt(object: unknown, path: string): unknown {
+  let current: unknown = object;
+  for (const key of path.split('.')) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+export function isKubeObject(value: unknown): value is KubeObject {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  const metadata = candidate['metadata'];
+  return (
+    typeof candidate['apiVersion'] === 'string' &&
+    typeof candidate['kind'] === 'string' &&
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    typeof (metadata as Record<string, unknown>)['name'] === 'string'
+  );
+}

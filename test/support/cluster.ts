@@ -1,0 +1,32 @@
+// What an integration test needs from the control plane started by scripts/run-tests.ts: a kubeconfig, an admin
+// client, and a fresh namespace of its own.
+
+import { randomBytes } from 'node:crypto';
+import type { ExecutionContext } from 'ava';
+import { KubeClient } from '../../src/kube/client.ts';
+import { loadKubeConfig } from '../../src/kube/config.ts';
+import type { ResourceType } from '../../src/kube/objects.ts';
+
+export const NAMESPACE_TYPE: ResourceType = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };
+
+export function testKubeconfig(): string {
+  const kubeconfig = process.env['SMM_TEST_KUBECONFIG'];
+  if (!kubeconfig) throw new Error('SMM_TEST_KUBECONFIG is not set: run integration tests through `npm test`');
+  return kubeconfig;
+}
+
+export function adminClient(): KubeClient {
+  return new KubeClient(loadKubeConfig({ kubeconfig: testKubeconfig() }).kubeConfig);
+}
+
+/** Creates a namespace unique to this test; the control plane is thrown away after the run, so nothing is deleted. */
+export async function freshNamespace(client: KubeClient, prefix = 'test'): Promise<string> {
+  const name = `${prefix}-${randomBytes(4).toString('hex')}`;
+  await client.create(NAMESPACE_TYPE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  return name;
+}
+
+export function closeAfter(t: ExecutionContext, client: KubeClient): KubeClient {
+  t.teardown(() => client.close());
+  return client;
+}

@@ -1,0 +1,106 @@
+// Finds the CRDs the tests install, from the published Go modules in the Go module cache (fetched through the Go
+// module proxy at test time, never committed), and installs them on the test API server.
+//
+// Sources, in order:
+// - old operator (sagemaker.aws.amazon.com): github.com/aws/amazon-sagemaker-operator-for-k8s at the pseudo-version
+//   v1.0.1-0.20210303003444-0fb33b1fd49d. The proxy refuses the v1.2.2 tag itself ("not available"); the CRD schemas
+//   of that commit are identical to v1.2.2's once descriptions are ignored (only their line wrapping changed). The
+//   files are apiextensions.k8s.io/v1beta1; they are converted to v1, as an upgraded cluster serves them.
+// - AdoptedResource (services.k8s.aws): github.com/aws-controllers-k8s/runtime v0.52.0, the last runtime with it.
+// - ACK SageMaker / Application Auto Scaling kinds: the proxy refuses every version of their controller modules,
+//   so ACK_CRDS_DIR (a directory of their CRD YAML files) is used when set; otherwise ack-crds.ts builds stand-ins.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { ackStandInCrds } from './ack-crds.ts';
+
+export const OLD_OPERATOR_MODULE = 'github.com/aws/amazon-sagemaker-operator-for-k8s@v1.0.1-0.20210303003444-0fb33b1fd49d';
+export const ACK_RUNTIME_MODULE = 'github.com/aws-controllers-k8s/runtime@v0.52.0';
+
+export type Crd = Record<string, unknown> & { metadata: { name: string } };
+
+export interface CrdSet {
+  crds: Crd[];
+  /** One line per source, printed by the test runner so every run says where its CRDs came from. */
+  provenance: string[];
+}
+
+export function collectCrds(env: NodeJS.ProcessEnv = process.env): CrdSet {
+  const provenance: string[] = [];
+  const oldDir = path.join(goModuleDirectory(OLD_OPERATOR_MODULE), 'config', 'crd', 'bases');
+  const oldCrds = readYamlDirectory(oldDir).map(convertV1beta1ToV1);
+  provenance.push(`old operator CRDs: ${oldCrds.length} from ${OLD_OPERATOR_MODULE} (converted v1beta1 -> v1)`);
+
+  const runtimeDir = path.join(goModuleDirectory(ACK_RUNTIME_MODULE), 'config', 'crd', 'bases');
+  const adopted = readYamlDirectory(runtimeDir).filter((crd) => crd.metadata.name === 'adoptedresources.services.k8s.aws');
+  provenance.push(`AdoptedResource CRD: from ${ACK_RUNTIME_MODULE}`);
+
+  let ackCrds: Crd[];
+  const ackDirectory = env['ACK_CRDS_DIR'];
+  if (ackDirectory && existsSync(ackDirectory)) {
+    ackCrds = readYamlDirectory(ackDirectory).filter((crd) => /\.(sagemaker|applicationautoscaling)\.services\.k8s\.aws$/.test(crd.metadata.name));
+    provenance.push(`ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} from ACK_CRDS_DIR=${ackDirectory}`);
+  } else {
+    ackCrds = ackStandInCrds();
+    provenance.push(
+      `ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} stand-ins (the Go module proxy refuses the controllers' modules; set ACK_CRDS_DIR to use the real ones)`,
+    );
+  }
+  return { crds: [...oldCrds, ...adopted, ...ackCrds], provenance };
+}
+
+/** Downloads a module through the Go module proxy (cached in GOMODCACHE) and returns its directory. */
+export function goModuleDirectory(moduleAtVersion: string): string {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'smm-gomod-'));
+  const output = execFileSync('go', ['mod', 'download', '-json', moduleAtVersion], {
+    cwd: scratch,
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
+    encoding: 'utf8',
+  });
+  const info = JSON.parse(output) as { Dir?: string; Error?: string };
+  if (!info.Dir) throw new Error(`go mod download ${moduleAtVersion} failed: ${info.Error ?? output}`);
+  return info.Dir;
+}
+
+function readYamlDirectory(directory: string): Crd[] {
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.yaml') || file.endsWith('.yml'))
+    .sort()
+    .flatMap((file) => yaml.loadAll(readFileSync(path.join(directory, file), 'utf8')))
+    .filter((document): document is Crd => typeof document === 'object' && document !== null && (document as Crd).kind === 'CustomResourceDefinition');
+}
+
+type Loose = Record<string, unknown>;
+
+/** apiextensions.k8s.io/v1beta1 -> v1: schema, subresources and printer columns move into each version. */
+export function convertV1beta1ToV1(crd: Crd): Crd {
+  if (crd['apiVersion'] === 'apiextensions.k8s.io/v1') return crd;
+  const spec = crd['spec'] as Loose;
+  const versions = (spec['versions'] as Loose[] | undefined) ?? [{ name: spec['version'], served: true, storage: true }];
+  const columns = (spec['additionalPrinterColumns'] as Loose[] | undefined)?.map((column) => {
+    const { JSONPath, ...rest } = column;
+    return { ...rest, jsonPath: JSONPath };
+  });
+  const validation = spec['validation'] as { openAPIV3Schema?: Loose } | undefined;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: crd.metadata.name, annotations: (crd.metadata as Loose)['annotations'] as Loose },
+    spec: {
+      group: spec['group'],
+      names: spec['names'],
+      scope: spec['scope'],
+      versions: versions.map((version) => ({
+        name: version['name'],
+        served: version['served'] ?? true,
+        storage: version['storage'] ?? true,
+        schema: { openAPIV3Schema: (version['schema'] as Loose | undefined)?.['openAPIV3Schema'] ?? validation?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        ...(spec['subresources'] ? { subresources: spec['subresources'] } : {}),
+        ...(columns ? { additionalPrinterColumns: columns } : {}),
+      })),
+    },
+  } as Crd;
+}
