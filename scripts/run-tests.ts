@@ -2,11 +2,13 @@
 // whole run, runs every ava suite against it, stops it, and ends with the line `N passed, M failed`.
 
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane } from '../test/support/control-plane.ts';
 import { collectCrds } from '../test/support/crds.ts';
 import { installCrds } from '../test/support/install-crds.ts';
+import { installBaselineControllers } from '../test/support/deployments.ts';
 import { loadKubeConfig } from '../src/kube/config.ts';
 import { KubeClient } from '../src/kube/client.ts';
 
@@ -34,16 +36,26 @@ async function main(): Promise<number> {
     log(`control plane up at ${controlPlane.server} (${Math.round((Date.now() - started) / 1000)}s since start)`);
     const client = new KubeClient(loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath }).kubeConfig);
     await installCrds(client, crdSet.crds);
+    await installBaselineControllers(client);
     client.close();
-    log(`${crdSet.crds.length} CRDs established`);
+    log(`${crdSet.crds.length} CRDs established, baseline ACK controller Deployments in ack-system`);
 
-    const files = process.argv.slice(2);
-    const { exitCode, passed, failed } = await runAva(files, {
+    const env = {
       SMM_TEST_KUBECONFIG: controlPlane.kubeconfigPath,
       SMM_TEST_SERVER: controlPlane.server,
       SMM_TEST_CA: controlPlane.caPath,
       SMM_TEST_APISERVER_PID: String(controlPlane.apiServerPid),
-    });
+    };
+    const requested = process.argv.slice(2);
+    // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones.
+    const parallel = requested.length > 0 ? requested.filter((file) => !file.includes('test/serial/')) : ['test/unit', 'test/integration'];
+    const serial = requested.length > 0 ? requested.filter((file) => file.includes('test/serial/')) : hasTests('test/serial') ? ['test/serial'] : [];
+    const results = [];
+    if (parallel.length > 0) results.push(await runAva(parallel, [], env));
+    if (serial.length > 0) results.push(await runAva(serial, ['--serial', '--concurrency=1'], env));
+    const passed = results.reduce((sum, result) => sum + result.passed, 0);
+    const failed = results.reduce((sum, result) => sum + result.failed, 0);
+    const exitCode = results.some((result) => result.exitCode !== 0) ? 1 : 0;
     log(`finished in ${Math.round((Date.now() - started) / 1000)}s`);
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
     return exitCode === 0 && failed === 0 && passed > 0 ? 0 : 1;
@@ -52,8 +64,8 @@ async function main(): Promise<number> {
   }
 }
 
-async function runAva(files: string[], env: Record<string, string>): Promise<{ exitCode: number; passed: number; failed: number }> {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs'), ...files], {
+async function runAva(files: string[], flags: string[], env: Record<string, string>): Promise<{ exitCode: number; passed: number; failed: number }> {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs'), ...flags, ...files], {
     cwd: root,
     env: { ...process.env, ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -70,6 +82,10 @@ async function runAva(files: string[], env: Record<string, string>): Promise<{ e
   // ava prints "N tests passed" when all pass, otherwise "N tests failed" plus a passed count per line.
   const passed = count(/(\d+) tests? passed/) || (failed === 0 ? 0 : countPassedLines(plain));
   return { exitCode, passed, failed };
+}
+
+function hasTests(directory: string): boolean {
+  return existsSync(path.join(root, directory)) && readdirSync(path.join(root, directory)).some((file) => file.endsWith('.test.ts'));
 }
 
 function countPassedLines(output: string): number {

@@ -103,9 +103,25 @@ export class KubeClient {
   }
 
   async listAll(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
+    return (await this.listSnapshot(type, options)).items;
+  }
+
+  /** All pages, and the resourceVersion of the snapshot: a watch started from it misses no change. */
+  async listSnapshot(type: ResourceType, options: ListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     const items: KubeObject[] = [];
-    for await (const item of this.list(type, options)) items.push(item);
-    return items;
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = (await this.request({
+        method: 'GET',
+        path: collectionPath(type, options.namespace),
+        query: { limit: options.pageSize ?? 500, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
+      })) as { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
+      resourceVersion ||= page.metadata?.resourceVersion ?? '';
+      for (const item of page.items ?? []) items.push({ ...item, apiVersion: apiVersionOf(type), kind: type.kind });
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken);
+    return { items, resourceVersion };
   }
 
   async create(type: ResourceType, object: KubeObject, options: { dryRun?: boolean } = {}): Promise<KubeObject> {

@@ -1,0 +1,57 @@
+// Wires the subcommands into yargs and is the only place that turns errors into output and an exit status.
+
+import yargs from 'yargs';
+import { ExitCode, exitCodeOf, MigrateError, UsageError } from './core/errors.ts';
+import { VERSION } from './version.ts';
+import { adoptCommand } from './commands/adopt.ts';
+import { completeCommand, completionCommand } from './commands/completion.ts';
+import { planCommand } from './commands/plan.ts';
+import { statusCommand } from './commands/status.ts';
+import { versionCommand } from './commands/version.ts';
+
+/** Usage says `kubectl sagemaker-migrate` when kubectl runs us as a plugin (argv[0] is kubectl-sagemaker_migrate). */
+export function commandName(argv1: string | undefined): string {
+  return argv1 && /kubectl-sagemaker_migrate(\.js)?$/.test(argv1) ? 'kubectl sagemaker-migrate' : 'kubectl-sagemaker_migrate';
+}
+
+export async function run(args: string[], argv1: string | undefined): Promise<number> {
+  const verbose = args.some((arg) => /^(-v+|--verbose)$/.test(arg));
+  try {
+    await yargs(args)
+      .scriptName(commandName(argv1))
+      .usage('$0 <command> [flags]\n\nMove SageMaker Operators for Kubernetes objects to the ACK controllers, safely.')
+      .command(planCommand)
+      .command(adoptCommand)
+      .command(statusCommand)
+      .command(versionCommand)
+      .command(completionCommand)
+      .command(completeCommand)
+      .demandCommand(1, 'name a command: plan, adopt, status, version or completion')
+      .strict()
+      .version(VERSION)
+      .help()
+      .alias('h', 'help')
+      .wrap(Math.min(120, process.stdout.columns || 100))
+      .fail((message, error) => {
+        if (error) throw error;
+        throw new UsageError(message ?? 'invalid arguments');
+      })
+      .parseAsync();
+    return ExitCode.ok;
+  } catch (error) {
+    return report(error, verbose);
+  }
+}
+
+function report(error: unknown, verbose: boolean): number {
+  if (error instanceof MigrateError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error instanceof UsageError && !verbose) process.stderr.write(`Run with --help for usage.\n`);
+    if (verbose && error.details) process.stderr.write(`${error.details}\n`);
+  } else {
+    const unexpected = error as Error;
+    process.stderr.write(`error: unexpected failure, this is a bug: ${unexpected.message}\n`);
+    if (verbose) process.stderr.write(`${unexpected.stack ?? ''}\n`);
+  }
+  return exitCodeOf(error);
+}

@@ -1,0 +1,130 @@
+// `adopt`: creates the ACK objects that adopt each AWS resource; --dry-run prints or validates them, --wait watches.
+
+import type { Argv } from 'yargs';
+import { adopt, refuseBlockedAdoption, type AdoptOutcome } from '../core/adopt.ts';
+import { PartialFailure, TimeoutError, UsageError } from '../core/errors.ts';
+import { manifestsToCreate } from '../core/manifests.ts';
+import { buildPlan, type MigrationPlan } from '../core/plan.ts';
+import { waitForAdoption } from '../core/wait.ts';
+import { machineOutput, toYamlStream } from '../ui/output.ts';
+import type { Terminal } from '../ui/terminal.ts';
+import { renderOutcomes, stateColor } from '../ui/views.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { withAdoptionFlags, withCommonFlags, planOptionsOf } from './flags.ts';
+import type { PlanArgs } from './plan.ts';
+import { inventoryFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
+
+type DryRun = 'none' | 'client' | 'server';
+
+interface AdoptArgs extends PlanArgs {
+  dryRun: DryRun;
+  wait: boolean;
+  timeout: string;
+}
+
+export const adoptCommand = {
+  command: 'adopt',
+  describe: 'Create the ACK objects that adopt each AWS resource (idempotent)',
+  builder: (yargs: Argv) =>
+    withAdoptionFlags(withCommonFlags(yargs)).options({
+      'dry-run': {
+        type: 'string',
+        choices: ['none', 'client', 'server'],
+        default: 'none',
+        coerce: (value: unknown) => (value === '' || value === true ? 'client' : value),
+        describe: 'client: print the manifests; server: validate them with the API server; nothing is stored',
+      },
+      wait: { type: 'boolean', default: false, describe: 'watch until every resource is adopted or failed' },
+      timeout: { type: 'string', default: '10m', describe: 'how long --wait waits (e.g. 90s, 10m)' },
+    }),
+  handler: async (argv: unknown) => runAdopt(argv as AdoptArgs),
+};
+
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`invalid duration "${text}": use e.g. 90s, 10m or 1h`);
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * factor;
+}
+
+async function runAdopt(args: AdoptArgs): Promise<void> {
+  const timeoutMs = parseDuration(args.timeout);
+  if (args.fromFile && args.dryRun !== 'client') throw new UsageError('--from-file works offline: use it with --dry-run=client');
+  if (args.wait && args.dryRun !== 'none') throw new UsageError('--wait cannot be used with --dry-run');
+  const terminal = await prepare(args);
+  if (args.fromFile) {
+    await printManifests(buildPlan(inventoryFromFile(args.fromFile, args), planOptionsOf(args)), args);
+    return;
+  }
+  await withSession(args, terminal, async (session) => {
+    const plan = buildPlan(await inventoryFromCluster(session, args), planOptionsOf(args));
+    if (args.dryRun === 'client') {
+      refuseBlockedAdoption(plan);
+      await printManifests(plan, args);
+      return;
+    }
+    const progress = terminal.spinner(args.dryRun === 'server' ? 'validating manifests with the API server' : 'creating ACK objects');
+    let done = 0;
+    const outcomes = await adopt(plan, session.client, {
+      serverDryRun: args.dryRun === 'server',
+      onOutcome: () => progress.update(`created ${(done += 1)} object(s)`),
+    });
+    progress.stop();
+    const machine = await machineOutput({ outcomes: outcomes.map(summarizeOutcome) }, args.output, args.jq);
+    process.stdout.write(machine ?? renderOutcomes(outcomes, terminal.color));
+    const failed = outcomes.filter((outcome) => outcome.result === 'failed');
+    if (failed.length > 0) throw new PartialFailure(`${failed.length} of ${outcomes.length} object(s) could not be created: ${failed.map((outcome) => outcome.message).join('; ')}`);
+    if (args.wait) await waitAndReport(plan, session.client, terminal, timeoutMs);
+  });
+}
+
+/** GitOps output: a YAML stream by default, a JSON List with -o json (and --jq). */
+async function printManifests(plan: MigrationPlan, args: AdoptArgs): Promise<void> {
+  const manifests = manifestsToCreate(plan).map(({ manifest }) => manifest);
+  const machine = args.output === 'json' || args.jq ? await machineOutput({ apiVersion: 'v1', kind: 'List', items: manifests }, 'json', args.jq) : undefined;
+  process.stdout.write(machine ?? toYamlStream(manifests));
+}
+
+function summarizeOutcome(outcome: AdoptOutcome) {
+  return {
+    kind: outcome.manifest.kind,
+    namespace: outcome.manifest.metadata.namespace,
+    name: outcome.manifest.metadata.name,
+    awsResource: outcome.target.awsName,
+    result: outcome.result,
+    ...(outcome.message ? { message: outcome.message } : {}),
+  };
+}
+
+async function waitAndReport(plan: MigrationPlan, client: KubeClient, terminal: Terminal, timeoutMs: number): Promise<void> {
+  const progress = terminal.spinner(`waiting for ${plan.targets.length} AWS resource(s) to be adopted`);
+  const adopted = new Set<string>();
+  const result = await waitForAdoption(plan, client, {
+    timeoutMs,
+    onChange: (target, observation) => {
+      if (observation.state === 'adopted') adopted.add(target.key);
+      progress.update(`${adopted.size}/${plan.targets.length} adopted; ${target.ackKind}/${target.name}: ${observation.state}`);
+    },
+  });
+  progress.stop();
+  const failed: string[] = [];
+  const waiting: string[] = [];
+  for (const target of plan.targets) {
+    const observation = result.observations.get(target.key);
+    const state = observation?.state ?? 'not-started';
+    terminal.info(`${stateColor(terminal.color, state)} ${target.namespace}/${target.ackKind}/${target.name} (${target.awsName})${observation?.message ? `: ${observation.message}` : ''}`);
+    if (state === 'failed') failed.push(`${target.ackKind}/${target.name}: ${observation?.message ?? 'failed'}`);
+    else if (state !== 'adopted') waiting.push(diagnose(target.ackKind, target.name, target.awsName, target.region, target.method));
+  }
+  if (failed.length > 0) throw new PartialFailure(`${failed.length} resource(s) failed to adopt: ${failed.join('; ')}`);
+  if (result.timedOut && waiting.length > 0) {
+    for (const line of waiting) terminal.warn(line);
+    throw new TimeoutError(`${waiting.length} resource(s) not adopted after ${Math.round(timeoutMs / 1000)}s; see the warnings above`);
+  }
+}
+
+/** ACK leaves no status at all when it cannot find the resource; say what usually causes that. */
+function diagnose(kind: string, name: string, awsName: string, region: string | undefined, method: string | undefined): string {
+  const silent = method === 'annotation' ? 'ACK wrote no status, which is what it does when it cannot find the AWS resource' : 'no ACK.Adopted condition yet';
+  return `${kind}/${name}: not adopted (${silent}). Check that "${awsName}" exists in region ${region ?? '(controller default)'} of the account the controller uses, that the controller watches this namespace, and its logs (kubectl logs -n ack-system deploy/<controller>)`;
+}

@@ -1,0 +1,94 @@
+// The flags every command shares, defined once: kubectl's connection and selection flags, output, and adoption choices.
+
+import type { Argv, Options } from 'yargs';
+import { UsageError } from '../core/errors.ts';
+import { OLD_KINDS, oldKindByName, type OldKind } from '../core/kinds.ts';
+import type { MethodRequest } from '../core/method.ts';
+import type { DeletionPolicy, PlanOptions } from '../core/plan.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../ui/output.ts';
+import type { ColorMode } from '../ui/terminal.ts';
+
+export interface CommonArgs {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  allNamespaces: boolean;
+  selector?: string;
+  kind?: string[];
+  output: OutputFormat;
+  jq?: string;
+  color: ColorMode;
+  verbose: number;
+  requestTimeout: number;
+}
+
+export interface AdoptionArgs {
+  method: MethodRequest;
+  deletionPolicy: DeletionPolicy;
+  readOnly: boolean;
+  includeTuningJobChildren: boolean;
+  fromFile?: string;
+}
+
+const connection: Record<string, Options> = {
+  kubeconfig: { type: 'string', describe: 'path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' },
+  context: { type: 'string', describe: 'the kubeconfig context to use' },
+  namespace: { alias: 'n', type: 'string', describe: "namespace to work in (default: the context's namespace)" },
+  'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'work across all namespaces' },
+  selector: { alias: 'l', type: 'string', describe: 'label selector for the old objects, e.g. team=ml' },
+  kind: { type: 'string', array: true, describe: `old kinds to include (repeatable): ${OLD_KINDS.map((kind) => kind.kind).join(', ')}` },
+  'request-timeout': { type: 'number', default: 60, describe: 'seconds to wait for each API request' },
+};
+
+const presentation: Record<string, Options> = {
+  output: { alias: 'o', type: 'string', choices: OUTPUT_FORMATS, default: 'table', describe: 'output format' },
+  jq: { type: 'string', describe: 'filter JSON output with a jq expression (implies -o json)' },
+  color: {
+    type: 'string',
+    default: 'auto',
+    describe: 'colour: auto|always|never (--no-color = never; NO_COLOR is honoured)',
+    coerce: (value: unknown): ColorMode => (value === false ? 'never' : value === true ? 'always' : (value as ColorMode)),
+  },
+  verbose: { alias: 'v', type: 'count', describe: 'log each API request (-v) and error details' },
+};
+
+const adoption: Record<string, Options> = {
+  method: { type: 'string', choices: ['auto', 'annotation', 'adopted-resource'], default: 'auto', describe: 'adoption method; auto reads the ACK controller version' },
+  'deletion-policy': { type: 'string', choices: ['retain', 'delete'], default: 'retain', describe: 'what ACK does in AWS when an adopted object is deleted' },
+  'read-only': { type: 'boolean', default: true, describe: 'observe-only adoption: ACK changes nothing in AWS until `handover` (--no-read-only to manage at once)' },
+  'include-tuning-job-children': { type: 'boolean', default: false, describe: 'also adopt training jobs spawned by tuning jobs as TrainingJobs' },
+  'from-file': { alias: 'f', type: 'string', describe: 'plan offline from a dump (`kubectl get ... -o yaml`), or - for stdin' },
+};
+
+export function withCommonFlags(yargs: Argv): Argv {
+  return yargs.options(connection).options(presentation).group(Object.keys(connection), 'Cluster:').group(Object.keys(presentation), 'Output:') as Argv;
+}
+
+export function withAdoptionFlags(yargs: Argv): Argv {
+  return yargs.options(adoption).group(Object.keys(adoption), 'Adoption:') as Argv;
+}
+
+/** Contradictions are refused before any request is sent. */
+export function validateCommon(args: CommonArgs): void {
+  if (args.allNamespaces && args.namespace) throw new UsageError('--namespace and --all-namespaces cannot be used together');
+  if (args.jq && (args.output === 'yaml' || args.output === 'wide')) throw new UsageError('--jq works on JSON output: drop -o yaml/wide');
+  if (!Number.isFinite(args.requestTimeout) || args.requestTimeout <= 0) throw new UsageError('--request-timeout must be a positive number of seconds');
+}
+
+export function selectedKinds(args: CommonArgs): OldKind[] | undefined {
+  if (!args.kind || args.kind.length === 0) return undefined;
+  return args.kind.flatMap((entry) => entry.split(',')).map((name) => {
+    const kind = oldKindByName(name.trim());
+    if (!kind) throw new UsageError(`unknown kind "${name}": use one of ${OLD_KINDS.map((candidate) => candidate.kind).join(', ')}`);
+    return kind;
+  });
+}
+
+export function planOptionsOf(args: AdoptionArgs): PlanOptions {
+  return {
+    method: args.method,
+    deletionPolicy: args.deletionPolicy,
+    readOnly: args.readOnly,
+    includeTuningJobChildren: args.includeTuningJobChildren,
+  };
+}

@@ -1,0 +1,68 @@
+// Builds what a command needs from its flags: the terminal, the kubeconfig and one Kubernetes client, and the
+// inventory (from the cluster or from a dump). Closes the client when the command ends.
+
+import { readFileSync } from 'node:fs';
+import { discover } from '../core/discover.ts';
+import { parseDump } from '../core/dump.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Inventory } from '../core/inventory.ts';
+import { KubeClient } from '../kube/client.ts';
+import { loadKubeConfig, type LoadedConfig } from '../kube/config.ts';
+import { createTerminal, type Terminal } from '../ui/terminal.ts';
+import { selectedKinds, validateCommon, type CommonArgs } from './flags.ts';
+import { validateJqFilter } from '../ui/jq.ts';
+
+export interface Session {
+  terminal: Terminal;
+  config: LoadedConfig;
+  client: KubeClient;
+}
+
+export async function prepare(args: CommonArgs): Promise<Terminal> {
+  validateCommon(args);
+  if (args.jq) {
+    args.output = 'json';
+    await validateJqFilter(args.jq);
+  }
+  return createTerminal(args.color);
+}
+
+export async function withSession<T>(args: CommonArgs, terminal: Terminal, work: (session: Session) => Promise<T>): Promise<T> {
+  const config = loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context, namespace: args.namespace });
+  const client = new KubeClient(config.kubeConfig, {
+    requestTimeoutMs: args.requestTimeout * 1000,
+    ...(args.verbose > 0
+      ? { onRequest: (entry) => terminal.info(terminal.color.dim(`${entry.method} ${entry.url} ${entry.status} in ${entry.milliseconds}ms`)) }
+      : {}),
+  });
+  try {
+    return await work({ terminal, config, client });
+  } finally {
+    client.close();
+  }
+}
+
+export async function inventoryFromCluster(session: Session, args: CommonArgs): Promise<Inventory> {
+  const scope = {
+    namespace: args.allNamespaces ? undefined : session.config.namespace,
+    labelSelector: args.selector,
+    kinds: selectedKinds(args),
+  };
+  return await discover(session.client, scope, session.config.contextName);
+}
+
+export function inventoryFromFile(file: string, args: CommonArgs): Inventory {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const inventory = parseDump(text, file === '-' ? 'standard input' : file);
+  const kinds = selectedKinds(args);
+  const namespace = args.allNamespaces ? undefined : args.namespace;
+  inventory.oldObjects = inventory.oldObjects.filter(
+    (object) => (!kinds || kinds.some((kind) => kind.kind === object.kind)) && (!namespace || object.metadata.namespace === namespace),
+  );
+  return inventory;
+}

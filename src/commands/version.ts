@@ -1,0 +1,49 @@
+// `version`: the plugin's version, and unless --client, the API server's and the old and new controllers found.
+
+import type { Argv } from 'yargs';
+import { findAckControllers, findOldOperators } from '../core/controllers.ts';
+import { VERSION } from '../version.ts';
+import { machineOutput } from '../ui/output.ts';
+import { withCommonFlags, type CommonArgs } from './flags.ts';
+import { prepare, withSession } from './session.ts';
+import { deploymentFacts } from '../core/discover.ts';
+
+interface VersionArgs extends CommonArgs {
+  client: boolean;
+}
+
+export const versionCommand = {
+  command: 'version',
+  describe: 'Print the plugin version and, unless --client, what runs in the cluster',
+  builder: (yargs: Argv) => withCommonFlags(yargs).option('client', { type: 'boolean', default: false, describe: 'print only the plugin version' }),
+  handler: async (argv: unknown) => runVersion(argv as VersionArgs),
+};
+
+async function runVersion(args: VersionArgs): Promise<void> {
+  const terminal = await prepare(args);
+  const report: Record<string, unknown> = { clientVersion: VERSION };
+  if (!args.client) {
+    await withSession(args, terminal, async (session) => {
+      report['serverVersion'] = (await session.client.serverVersion()).gitVersion;
+      const { deployments, deploymentsKnown } = await deploymentFacts(session.client);
+      if (deploymentsKnown) {
+        report['oldOperators'] = findOldOperators(deployments).map((o) => ({ deployment: `${o.namespace}/${o.name}`, image: o.image, running: o.running }));
+        report['ackControllers'] = findAckControllers(deployments).map((c) => ({ controller: c.controller, deployment: `${c.namespace}/${c.name}`, version: c.version ?? 'unknown' }));
+      }
+    });
+  }
+  const machine = await machineOutput(report, args.output, args.jq);
+  if (machine) {
+    process.stdout.write(machine);
+    return;
+  }
+  const lines = [`Client Version: ${VERSION}`];
+  if (report['serverVersion']) lines.push(`Server Version: ${String(report['serverVersion'])}`);
+  for (const operator of (report['oldOperators'] as Array<{ deployment: string; image: string; running: boolean }> | undefined) ?? []) {
+    lines.push(`Old operator: ${operator.deployment} (${operator.image}) ${operator.running ? 'running' : 'stopped'}`);
+  }
+  for (const controller of (report['ackControllers'] as Array<{ controller: string; deployment: string; version: string }> | undefined) ?? []) {
+    lines.push(`ACK ${controller.controller} controller: ${controller.deployment} ${controller.version}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,64 @@
+// The ACK kinds that take over old-operator resources: where they live and which fields identify the AWS resource.
+
+import type { ResourceType } from '../kube/objects.ts';
+
+export const SAGEMAKER_GROUP = 'sagemaker.services.k8s.aws';
+export const AUTOSCALING_GROUP = 'applicationautoscaling.services.k8s.aws';
+export const ACK_CORE_GROUP = 'services.k8s.aws';
+
+export type AckController = 'sagemaker' | 'applicationautoscaling';
+
+export interface AckKind extends ResourceType {
+  controller: AckController;
+  /** The identifier that AdoptedResource takes as spec.aws.nameOrID. */
+  primaryField: string;
+  /** Further identifiers: AdoptedResource spec.aws.additionalKeys; all of them go into adoption-fields too. */
+  additionalFields: string[];
+}
+
+function ackKind(controller: AckController, kind: string, plural: string, primaryField: string, additionalFields: string[] = []): AckKind {
+  const group = controller === 'sagemaker' ? SAGEMAKER_GROUP : AUTOSCALING_GROUP;
+  return { group, version: 'v1alpha1', kind, plural, namespaced: true, controller, primaryField, additionalFields };
+}
+
+export const ACK_KINDS = {
+  TrainingJob: ackKind('sagemaker', 'TrainingJob', 'trainingjobs', 'trainingJobName'),
+  HyperParameterTuningJob: ackKind('sagemaker', 'HyperParameterTuningJob', 'hyperparametertuningjobs', 'hyperParameterTuningJobName'),
+  TransformJob: ackKind('sagemaker', 'TransformJob', 'transformjobs', 'transformJobName'),
+  ProcessingJob: ackKind('sagemaker', 'ProcessingJob', 'processingjobs', 'processingJobName'),
+  Model: ackKind('sagemaker', 'Model', 'models', 'modelName'),
+  EndpointConfig: ackKind('sagemaker', 'EndpointConfig', 'endpointconfigs', 'endpointConfigName'),
+  Endpoint: ackKind('sagemaker', 'Endpoint', 'endpoints', 'endpointName'),
+  ScalableTarget: ackKind('applicationautoscaling', 'ScalableTarget', 'scalabletargets', 'resourceID', ['serviceNamespace', 'scalableDimension']),
+  ScalingPolicy: ackKind('applicationautoscaling', 'ScalingPolicy', 'scalingpolicies', 'resourceID', ['serviceNamespace', 'scalableDimension', 'policyName']),
+} as const satisfies Record<string, AckKind>;
+
+export type AckKindName = keyof typeof ACK_KINDS;
+
+export const ADOPTED_RESOURCE_TYPE: ResourceType = {
+  group: ACK_CORE_GROUP,
+  version: 'v1alpha1',
+  kind: 'AdoptedResource',
+  plural: 'adoptedresources',
+  namespaced: true,
+};
+
+/** Annotation and finalizer names the ACK runtime reads and writes. */
+export const ACK_ANNOTATIONS = {
+  adoptionPolicy: 'services.k8s.aws/adoption-policy',
+  adoptionFields: 'services.k8s.aws/adoption-fields',
+  adopted: 'services.k8s.aws/adopted',
+  readOnly: 'services.k8s.aws/read-only',
+  deletionPolicy: 'services.k8s.aws/deletion-policy',
+  region: 'services.k8s.aws/region',
+} as const;
+
+export function ackFinalizer(kind: AckKind): string {
+  return `finalizers.${kind.group}/${kind.kind}`;
+}
+
+export const ADOPTED_RESOURCE_FINALIZER = 'finalizers.services.k8s.aws/AdoptedResource';
+
+export function ackKindByGroupKind(group: string, kind: string): AckKind | undefined {
+  return Object.values(ACK_KINDS).find((candidate) => candidate.group === group && candidate.kind === kind);
+}

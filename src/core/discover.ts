@@ -1,0 +1,139 @@
+// Reads what the plan needs from a cluster: old objects, existing ACK objects, controllers, and missing rights.
+
+import type { KubeClient } from '../kube/client.ts';
+import { ForbiddenError } from './errors.ts';
+import { stringAt, type KubeObject, type ResourceType } from '../kube/objects.ts';
+import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SAGEMAKER_GROUP, type AckKindName } from './ack-kinds.ts';
+import { findAckControllers, findOldOperators, type DeploymentFacts } from './controllers.ts';
+import type { ClusterFacts, Inventory } from './inventory.ts';
+import { OLD_GROUP, OLD_KINDS, OLD_VERSION, type OldKind } from './kinds.ts';
+import { targetsOf } from './targets.ts';
+
+export interface Scope {
+  /** undefined means all namespaces. */
+  namespace: string | undefined;
+  labelSelector?: string | undefined;
+  kinds?: OldKind[] | undefined;
+}
+
+const DEPLOYMENT_TYPE: ResourceType = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true };
+const POD_TYPE: ResourceType = { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
+
+export async function discover(client: KubeClient, scope: Scope, contextName: string): Promise<Inventory> {
+  const servedOld = await servedPlurals(client, OLD_GROUP, OLD_VERSION);
+  const kinds = (scope.kinds ?? OLD_KINDS).filter((kind) => servedOld.has(kind.plural));
+  const oldObjects: KubeObject[] = [];
+  for (const kind of kinds) {
+    oldObjects.push(...(await client.listAll(kind, { namespace: scope.namespace, labelSelector: scope.labelSelector })));
+  }
+
+  const servedSageMaker = await servedPlurals(client, SAGEMAKER_GROUP, 'v1alpha1');
+  const servedAutoscaling = await servedPlurals(client, AUTOSCALING_GROUP, 'v1alpha1');
+  const servedCore = await servedPlurals(client, ACK_CORE_GROUP, 'v1alpha1');
+  const servedAckKinds = (Object.keys(ACK_KINDS) as AckKindName[]).filter((name) => {
+    const kind = ACK_KINDS[name];
+    return (kind.group === SAGEMAKER_GROUP ? servedSageMaker : servedAutoscaling).has(kind.plural);
+  });
+  const ackObjects: KubeObject[] = [];
+  for (const name of servedAckKinds) ackObjects.push(...(await client.listAll(ACK_KINDS[name], { namespace: scope.namespace })));
+  const adoptedResourceCrdServed = servedCore.has(ADOPTED_RESOURCE_TYPE.plural);
+  const adoptedResources = adoptedResourceCrdServed ? await client.listAll(ADOPTED_RESOURCE_TYPE, { namespace: scope.namespace }) : [];
+
+  const { deployments, deploymentsKnown } = await deploymentFacts(client);
+  const cluster: ClusterFacts = {
+    contextName,
+    deploymentsKnown,
+    oldOperators: findOldOperators(deployments),
+    ackControllers: findAckControllers(deployments),
+    servedAckKinds,
+    adoptedResourceCrdServed,
+    missingPermissions: await missingCreatePermissions(client, oldObjects, servedAckKinds),
+  };
+  return { oldObjects, ackObjects, adoptedResources, cluster };
+}
+
+async function servedPlurals(client: KubeClient, group: string, version: string): Promise<Set<string>> {
+  const resources = await client.groupVersionResources(group, version);
+  return new Set((resources ?? []).map((resource) => resource.name));
+}
+
+/** Deployments of interest with their live pods; without cluster-wide list rights the facts are marked unknown. */
+export async function deploymentFacts(client: KubeClient): Promise<{ deployments: DeploymentFacts[]; deploymentsKnown: boolean }> {
+  let all: KubeObject[];
+  try {
+    all = await client.listAll(DEPLOYMENT_TYPE);
+  } catch (error) {
+    if (error instanceof ForbiddenError) return { deployments: [], deploymentsKnown: false };
+    throw error;
+  }
+  const facts = all.map(toDeploymentFacts);
+  const relevant = [...findOldOperators(facts), ...findAckControllers(facts)];
+  for (const fact of facts) {
+    if (!relevant.some((install) => install.namespace === fact.namespace && install.name === fact.name)) continue;
+    const deployment = all.find((candidate) => candidate.metadata.namespace === fact.namespace && candidate.metadata.name === fact.name)!;
+    const selector = matchLabelsSelector(deployment);
+    if (!selector) continue;
+    try {
+      const pods = await client.listAll(POD_TYPE, { namespace: fact.namespace, labelSelector: selector });
+      fact.livePods = pods.filter((pod) => !['Succeeded', 'Failed'].includes(stringAt(pod, 'status.phase') ?? '')).length;
+      fact.podsKnown = true;
+    } catch (error) {
+      if (!(error instanceof ForbiddenError)) throw error;
+    }
+  }
+  return { deployments: facts, deploymentsKnown: true };
+}
+
+function toDeploymentFacts(deployment: KubeObject): DeploymentFacts {
+  const template = (deployment.spec?.['template'] as { spec?: { containers?: Array<Record<string, unknown>> } } | undefined)?.spec;
+  const containers = (template?.containers ?? []).map((container) => ({
+    name: String(container['name'] ?? ''),
+    image: String(container['image'] ?? ''),
+    args: [...asStrings(container['command']), ...asStrings(container['args'])],
+    env: Object.fromEntries(
+      (Array.isArray(container['env']) ? (container['env'] as Array<{ name?: string; value?: string }>) : [])
+        .filter((entry) => typeof entry.name === 'string')
+        .map((entry) => [entry.name!, entry.value ?? '']),
+    ),
+  }));
+  const replicas = deployment.spec?.['replicas'];
+  return {
+    namespace: deployment.metadata.namespace ?? 'default',
+    name: deployment.metadata.name,
+    containers,
+    replicas: typeof replicas === 'number' ? replicas : 1,
+    livePods: Number(deployment.status?.['replicas'] ?? 0),
+    podsKnown: false,
+  };
+}
+
+function asStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function matchLabelsSelector(deployment: KubeObject): string | undefined {
+  const matchLabels = (deployment.spec?.['selector'] as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+  if (!matchLabels || Object.keys(matchLabels).length === 0) return undefined;
+  return Object.entries(matchLabels).map(([key, value]) => `${key}=${value}`).join(',');
+}
+
+/** Asks the API server (SelfSubjectAccessReview) whether the user may create each needed ACK kind where it is needed. */
+async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObject[], servedAckKinds: AckKindName[]): Promise<string[]> {
+  const needed = new Set<string>();
+  for (const object of oldObjects) {
+    const kind = OLD_KINDS.find((candidate) => candidate.kind === object.kind);
+    if (!kind) continue;
+    for (const target of targetsOf(kind, object)) {
+      if (servedAckKinds.includes(target.ackKind)) needed.add(`${object.metadata.namespace ?? 'default'}|${target.ackKind}`);
+    }
+  }
+  const missing: string[] = [];
+  for (const entry of needed) {
+    const [namespace, ackKind] = entry.split('|') as [string, AckKindName];
+    const kind = ACK_KINDS[ackKind];
+    if (!(await client.canI({ verb: 'create', group: kind.group, resource: kind.plural, namespace }))) {
+      missing.push(`create ${kind.plural}.${kind.group} in namespace ${namespace}`);
+    }
+  }
+  return missing;
+}

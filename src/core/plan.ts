@@ -1,0 +1,337 @@
+// Builds the migration plan (pure): every old object, the AWS resources it stands for, the ACK object that adopts
+// each resource exactly once, each one's current state, and what blocks adoption or cleanup.
+
+import { objectRef, stringAt, type KubeObject } from '../kube/objects.ts';
+import { ACK_KINDS, type AckController, type AckKindName } from './ack-kinds.ts';
+import {
+  identityOfAckObject,
+  identityOfAdoptedResource,
+  observeAdoptedResource,
+  observeAnnotationTarget,
+  type AdoptionState,
+  type ExistingIdentity,
+} from './adoption-state.ts';
+import type { Inventory } from './inventory.ts';
+import { HOSTING_DEPLOYMENT_OWNER_LABELS, OLD_FINALIZERS, OLD_KINDS, type OldKind } from './kinds.ts';
+import { chooseMethod, type AdoptionMethod, type MethodChoice, type MethodRequest } from './method.ts';
+import { adoptedResourceNameFor, kubernetesNameFor, withHashSuffix } from './names.ts';
+import { ownersOf } from './ownership.ts';
+import { awsDisplayName, targetKey, targetsOf, type AwsTarget } from './targets.ts';
+
+export const PLAN_API_VERSION = 'kubectl-sagemaker-migrate/v1alpha1';
+
+export type DeletionPolicy = 'retain' | 'delete';
+
+export interface PlanOptions {
+  method: MethodRequest;
+  deletionPolicy: DeletionPolicy;
+  readOnly: boolean;
+  includeTuningJobChildren: boolean;
+}
+
+export type SourceRole = 'primary' | 'hosting-deployment-child' | 'tuning-job-child';
+
+export interface PlannedSource {
+  kind: string;
+  namespace: string;
+  name: string;
+  uid: string | undefined;
+  phase: string | undefined;
+  role: SourceRole;
+  parent?: string;
+  targetKeys: string[];
+  /** Why nothing is adopted for it, when that is so. */
+  note?: string;
+  /** GitOps or Helm owners that would re-create it after cleanup. */
+  owners: string[];
+}
+
+export interface PlannedTarget {
+  key: string;
+  ackKind: AckKindName;
+  namespace: string;
+  name: string;
+  method: AdoptionMethod | undefined;
+  adoptedResourceName?: string;
+  identifiers: Record<string, string>;
+  region: string | undefined;
+  awsName: string;
+  state: AdoptionState;
+  message?: string;
+  synced?: string;
+  sources: string[];
+}
+
+export interface Blocker {
+  step: 'adopt' | 'cleanup';
+  message: string;
+}
+
+export interface MigrationPlan {
+  apiVersion: typeof PLAN_API_VERSION;
+  kind: 'MigrationPlan';
+  context: string | undefined;
+  deletionPolicy: DeletionPolicy;
+  readOnly: boolean;
+  methods: MethodChoice[];
+  sources: PlannedSource[];
+  targets: PlannedTarget[];
+  blockers: Blocker[];
+}
+
+interface SourceEntry {
+  kind: OldKind;
+  object: KubeObject;
+}
+
+export function buildPlan(inventory: Inventory, options: PlanOptions): MigrationPlan {
+  const entries = sortSources(recognise(inventory.oldObjects));
+  const existing = indexExisting(inventory);
+  const methods = chooseMethods(inventory, options);
+  const methodFor = (kind: AckKindName): AdoptionMethod | undefined => methods.find((m) => m.controller === ACK_KINDS[kind].controller)?.method;
+
+  const targets = new Map<string, PlannedTarget>();
+  const takenNames = new Set<string>(existing.allNames);
+  const sources: PlannedSource[] = [];
+  const tuningJobNames = tuningJobIndex(entries);
+
+  for (const entry of entries) {
+    const source = describeSource(entry, tuningJobNames);
+    const skipTargets = source.role === 'tuning-job-child' && !options.includeTuningJobChildren;
+    const awsTargets = skipTargets ? [] : targetsWithChildFallback(entry, entries);
+    if (skipTargets) {
+      source.note = `spawned by tuning job${source.parent ? ` ${source.parent}` : ''}; ACK tracks it through the HyperParameterTuningJob (--include-tuning-job-children adopts it too)`;
+    } else if (awsTargets.length === 0) {
+      source.note = 'nothing to adopt: no AWS name in status or spec (it never reached AWS)';
+    }
+    for (const awsTarget of awsTargets) {
+      source.targetKeys.push(awsTarget.key);
+      const planned = targets.get(awsTarget.key) ?? planTarget(awsTarget, entry, existing, takenNames, methodFor(awsTarget.ackKind), inventory);
+      planned.sources.push(`${entry.kind.kind} ${objectRef(entry.object)}`);
+      targets.set(awsTarget.key, planned);
+    }
+    sources.push(source);
+  }
+
+  const plannedTargets = [...targets.values()];
+  return {
+    apiVersion: PLAN_API_VERSION,
+    kind: 'MigrationPlan',
+    context: inventory.cluster?.contextName,
+    deletionPolicy: options.deletionPolicy,
+    readOnly: options.readOnly,
+    methods,
+    sources,
+    targets: plannedTargets,
+    blockers: blockersOf(inventory, plannedTargets, sources, methods),
+  };
+}
+
+function recognise(objects: KubeObject[]): SourceEntry[] {
+  const entries: SourceEntry[] = [];
+  for (const object of objects) {
+    const kind = OLD_KINDS.find((candidate) => object.apiVersion === `${candidate.group}/${candidate.version}` && object.kind === candidate.kind);
+    if (kind) entries.push({ kind, object });
+  }
+  return entries;
+}
+
+/** Parents before their children, so that ACK objects land in the parent's namespace and carry its name first. */
+function sortSources(entries: SourceEntry[]): SourceEntry[] {
+  const rank = (entry: SourceEntry): number => (isHostingChild(entry.object) || isTuningChild(entry.object) ? 1 : 0);
+  return [...entries].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      OLD_KINDS.indexOf(a.kind) - OLD_KINDS.indexOf(b.kind) ||
+      objectRef(a.object).localeCompare(objectRef(b.object)),
+  );
+}
+
+function isHostingChild(object: KubeObject): boolean {
+  return Boolean(object.metadata.labels?.[HOSTING_DEPLOYMENT_OWNER_LABELS.name]);
+}
+
+function isTuningChild(object: KubeObject): boolean {
+  return (object.metadata.finalizers ?? []).includes(OLD_FINALIZERS.tuningJobChild);
+}
+
+function tuningJobIndex(entries: SourceEntry[]): Array<{ awsName: string; ref: string; namespace: string }> {
+  return entries
+    .filter((entry) => entry.kind.kind === 'HyperparameterTuningJob')
+    .flatMap((entry) => {
+      const awsName = stringAt(entry.object, 'status.sageMakerHyperParameterTuningJobName') ?? stringAt(entry.object, 'spec.hyperParameterTuningJobName');
+      return awsName ? [{ awsName, ref: objectRef(entry.object), namespace: entry.object.metadata.namespace ?? '' }] : [];
+    });
+}
+
+function describeSource(entry: SourceEntry, tuningJobs: Array<{ awsName: string; ref: string; namespace: string }>): PlannedSource {
+  const { object, kind } = entry;
+  const base: PlannedSource = {
+    kind: kind.kind,
+    namespace: object.metadata.namespace ?? 'default',
+    name: object.metadata.name,
+    uid: object.metadata.uid,
+    phase: stringAt(object, kind.phasePath),
+    role: 'primary',
+    targetKeys: [],
+    owners: ownersOf(object),
+  };
+  if (isHostingChild(object)) {
+    const labels = object.metadata.labels ?? {};
+    const parentNamespace = labels[HOSTING_DEPLOYMENT_OWNER_LABELS.namespace] ?? base.namespace;
+    return { ...base, role: 'hosting-deployment-child', parent: `HostingDeployment ${parentNamespace}/${labels[HOSTING_DEPLOYMENT_OWNER_LABELS.name]}` };
+  }
+  if (kind.kind === 'TrainingJob' && isTuningChild(object)) {
+    // Spawned training jobs are named `<tuning job name>-<number>-<suffix>` and live in the tuning job's namespace.
+    const parent = tuningJobs.find((job) => job.namespace === base.namespace && object.metadata.name.startsWith(`${job.awsName}-`));
+    return parent ? { ...base, role: 'tuning-job-child', parent: `HyperparameterTuningJob ${parent.ref}` } : { ...base, role: 'tuning-job-child' };
+  }
+  return base;
+}
+
+/** A HostingDeployment's status loses its endpoint config and model names at times; its child objects still have them. */
+function targetsWithChildFallback(entry: SourceEntry, entries: SourceEntry[]): AwsTarget[] {
+  const own = targetsOf(entry.kind, entry.object);
+  if (entry.kind.kind !== 'HostingDeployment') return own;
+  const hasKind = (kind: AckKindName): boolean => own.some((target) => target.ackKind === kind);
+  const namespace = entry.object.metadata.namespace;
+  const children = entries.filter(
+    (candidate) =>
+      candidate.object.metadata.labels?.[HOSTING_DEPLOYMENT_OWNER_LABELS.name] === entry.object.metadata.name &&
+      (candidate.object.metadata.labels?.[HOSTING_DEPLOYMENT_OWNER_LABELS.namespace] ?? candidate.object.metadata.namespace) === namespace,
+  );
+  const fromChildren = children
+    .flatMap((child) => targetsOf(child.kind, child.object))
+    .filter((target) => !hasKind(target.ackKind) && (target.ackKind === 'EndpointConfig' || target.ackKind === 'Model'));
+  return [...own, ...fromChildren];
+}
+
+interface ExistingIndex {
+  targets: Map<string, ExistingIdentity & { object: KubeObject }>;
+  adoptedResources: Map<string, ExistingIdentity & { object: KubeObject }>;
+  targetObjects: Map<string, KubeObject>;
+  allNames: string[];
+}
+
+function nameKey(namespace: string, kind: AckKindName, name: string): string {
+  return `${namespace}|${kind}|${name}`;
+}
+
+function indexExisting(inventory: Inventory): ExistingIndex {
+  const index: ExistingIndex = { targets: new Map(), adoptedResources: new Map(), targetObjects: new Map(), allNames: [] };
+  for (const object of inventory.ackObjects) {
+    const identity = identityOfAckObject(object);
+    if (!identity) continue;
+    index.targetObjects.set(nameKey(identity.namespace, identity.ackKind, identity.targetName), object);
+    index.allNames.push(nameKey(identity.namespace, identity.ackKind, identity.targetName));
+    for (const key of identity.keys) index.targets.set(key, { ...identity, object });
+  }
+  for (const object of inventory.adoptedResources) {
+    const identity = identityOfAdoptedResource(object);
+    if (!identity) continue;
+    index.allNames.push(nameKey(identity.namespace, identity.ackKind, identity.targetName));
+    for (const key of identity.keys) index.adoptedResources.set(key, { ...identity, object });
+  }
+  return index;
+}
+
+function findExisting(map: Map<string, ExistingIdentity & { object: KubeObject }>, target: AwsTarget) {
+  return map.get(target.key) ?? map.get(targetKey(target.ackKind, undefined, target.identifiers));
+}
+
+function planTarget(
+  awsTarget: AwsTarget,
+  entry: SourceEntry,
+  existing: ExistingIndex,
+  takenNames: Set<string>,
+  method: AdoptionMethod | undefined,
+  inventory: Inventory,
+): PlannedTarget {
+  const kind = ACK_KINDS[awsTarget.ackKind];
+  const foundTarget = findExisting(existing.targets, awsTarget);
+  const foundAdopted = findExisting(existing.adoptedResources, awsTarget);
+  let namespace = entry.object.metadata.namespace ?? 'default';
+  let name: string;
+  if (foundTarget || foundAdopted) {
+    // Resume: an earlier run (or the user) already made the ACK object for this AWS resource; keep its name.
+    const found = (foundAdopted ?? foundTarget)!;
+    namespace = found.namespace;
+    name = found.targetName;
+  } else {
+    name = kubernetesNameFor(awsTarget);
+    if (takenNames.has(nameKey(namespace, awsTarget.ackKind, name))) name = withHashSuffix(name, awsTarget.key);
+  }
+  takenNames.add(nameKey(namespace, awsTarget.ackKind, name));
+  const targetObject = foundTarget?.object ?? existing.targetObjects.get(nameKey(namespace, awsTarget.ackKind, name));
+  const adoptedResourceName = foundAdopted?.adoptedResourceName ?? adoptedResourceNameFor(awsTarget, name);
+  const effectiveMethod = foundAdopted ? 'adopted-resource' : foundTarget ? 'annotation' : method;
+  const observation = inventory.cluster === undefined && !foundTarget && !foundAdopted
+    ? { state: 'not-started' as const }
+    : effectiveMethod === 'adopted-resource'
+      ? observeAdoptedResource(foundAdopted?.object, targetObject)
+      : observeAnnotationTarget(foundTarget?.object, kind);
+  return {
+    key: awsTarget.key,
+    ackKind: awsTarget.ackKind,
+    namespace,
+    name,
+    method: effectiveMethod,
+    ...(effectiveMethod === 'adopted-resource' ? { adoptedResourceName } : {}),
+    identifiers: awsTarget.identifiers,
+    region: awsTarget.region,
+    awsName: awsDisplayName(awsTarget),
+    ...observation,
+    sources: [],
+  };
+}
+
+function chooseMethods(inventory: Inventory, options: PlanOptions): MethodChoice[] {
+  const controllers: AckController[] = ['sagemaker', 'applicationautoscaling'];
+  const cluster = inventory.cluster;
+  if (!cluster) {
+    const method: AdoptionMethod = options.method === 'auto' ? 'annotation' : options.method;
+    return controllers.map((controller) => ({
+      controller,
+      method,
+      reason: options.method === 'auto' ? 'offline: no controller to ask, annotation adoption of current ACK releases assumed' : `--method ${method}`,
+    }));
+  }
+  return controllers.map((controller) => chooseMethod(controller, options.method, cluster.ackControllers, cluster));
+}
+
+function blockersOf(inventory: Inventory, targets: PlannedTarget[], sources: PlannedSource[], methods: MethodChoice[]): Blocker[] {
+  const blockers: Blocker[] = [];
+  const usedControllers = new Set(targets.map((target) => ACK_KINDS[target.ackKind].controller));
+  for (const choice of methods) {
+    if (usedControllers.has(choice.controller) && choice.method === undefined) blockers.push({ step: 'adopt', message: choice.reason });
+  }
+  const cluster = inventory.cluster;
+  if (cluster) {
+    const missingKinds = [...new Set(targets.map((target) => target.ackKind))].filter((kind) => !cluster.servedAckKinds.includes(kind));
+    for (const kind of missingKinds) {
+      const ack = ACK_KINDS[kind];
+      blockers.push({ step: 'adopt', message: `CRD ${ack.plural}.${ack.group} is not installed: install the ACK ${ack.controller} controller` });
+    }
+    if (targets.some((target) => target.method === 'adopted-resource' && target.state === 'not-started') && !cluster.adoptedResourceCrdServed) {
+      blockers.push({ step: 'adopt', message: 'CRD adoptedresources.services.k8s.aws is not installed: use --method annotation' });
+    }
+    for (const permission of cluster.missingPermissions) blockers.push({ step: 'adopt', message: `missing permission: ${permission}` });
+    if (!cluster.deploymentsKnown) {
+      blockers.push({ step: 'cleanup', message: 'cannot list Deployments in all namespaces, so the old operator cannot be proven stopped' });
+    }
+    for (const operator of cluster.oldOperators.filter((candidate) => candidate.running)) {
+      const scope = operator.watchedNamespace ? `namespace ${operator.watchedNamespace}` : 'all namespaces';
+      blockers.push({
+        step: 'cleanup',
+        message: `old operator Deployment ${operator.namespace}/${operator.name} is running (${operator.state}, watches ${scope}): uninstall it first, or deleting old objects deletes or stops the real SageMaker resources`,
+      });
+    }
+  }
+  for (const source of sources.filter((candidate) => candidate.owners.length > 0)) {
+    blockers.push({
+      step: 'cleanup',
+      message: `${source.kind} ${source.namespace}/${source.name} is managed by ${source.owners.join(', ')}: remove it from that source first, or it comes back`,
+    });
+  }
+  return blockers;
+}

@@ -1,0 +1,57 @@
+// Decides once whether to use colour and spinners (--color, NO_COLOR, FORCE_COLOR, TTY, CI) and writes to stderr.
+
+import { Chalk, type ChalkInstance } from 'chalk';
+import ora, { type Ora } from 'ora';
+
+export type ColorMode = 'auto' | 'always' | 'never';
+
+export interface Terminal {
+  color: ChalkInstance;
+  /** Progress and diagnostics go to stderr, so stdout stays clean for data. */
+  info(message: string): void;
+  warn(message: string): void;
+  spinner(text: string): Progress;
+  interactive: boolean;
+}
+
+export interface Progress {
+  update(text: string): void;
+  stop(finalLine?: string): void;
+}
+
+export function colorLevel(mode: ColorMode, env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 {
+  if (mode === 'never') return 0;
+  if (mode === 'always') return 1;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return 0;
+  if (env['FORCE_COLOR'] !== undefined) return env['FORCE_COLOR'] === '0' || env['FORCE_COLOR'] === 'false' ? 0 : 1;
+  return isTTY && env['TERM'] !== 'dumb' ? 1 : 0;
+}
+
+export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process.env): Terminal {
+  const stderrTTY = Boolean(process.stderr.isTTY);
+  const color = new Chalk({ level: colorLevel(mode, env, Boolean(process.stdout.isTTY)) });
+  const errColor = new Chalk({ level: colorLevel(mode, env, stderrTTY) });
+  const animated = stderrTTY && !env['CI'];
+  return {
+    color,
+    interactive: Boolean(process.stdin.isTTY) && stderrTTY,
+    info: (message) => void process.stderr.write(`${message}\n`),
+    warn: (message) => void process.stderr.write(`${errColor.yellow('warning:')} ${message}\n`),
+    spinner: (text) => (animated ? oraProgress(ora({ text, stream: process.stderr }).start()) : plainProgress(text)),
+  };
+}
+
+function oraProgress(spinner: Ora): Progress {
+  return {
+    update: (text) => void (spinner.text = text),
+    stop: (finalLine) => (finalLine ? spinner.succeed(finalLine) : spinner.stop()),
+  };
+}
+
+function plainProgress(text: string): Progress {
+  process.stderr.write(`${text}\n`);
+  return {
+    update: () => undefined,
+    stop: (finalLine) => void (finalLine && process.stderr.write(`${finalLine}\n`)),
+  };
+}
