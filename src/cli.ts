@@ -14,7 +14,23 @@ export function commandName(argv1: string | undefined): string {
   return argv1 && /kubectl-sagemaker_migrate(\.js)?$/.test(argv1) ? 'kubectl sagemaker-migrate' : 'kubectl-sagemaker_migrate';
 }
 
-export async function run(args: string[], argv1: string | undefined): Promise<number> {
+/** yargs reads a lone `-` as a positional; `--from-file -` (stdin) must reach the flag. */
+function attachStdinValue(args: string[]): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    if ((arg === '--from-file' || arg === '-f') && args[index + 1] === '-') {
+      result.push(`${arg}=-`);
+      index += 1;
+    } else {
+      result.push(arg);
+    }
+  }
+  return result;
+}
+
+export async function run(rawArgs: string[], argv1: string | undefined): Promise<number> {
+  const args = attachStdinValue(rawArgs);
   const verbose = args.some((arg) => /^(-v+|--verbose)$/.test(arg));
   try {
     await yargs(args)

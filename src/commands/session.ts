@@ -20,6 +20,7 @@ export interface Session {
 
 export async function prepare(args: CommonArgs): Promise<Terminal> {
   validateCommon(args);
+  selectedKinds(args);
   if (args.jq) {
     args.output = 'json';
     await validateJqFilter(args.jq);

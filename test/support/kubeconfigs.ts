@@ -9,8 +9,8 @@ export const EXEC_CREDENTIAL_SCRIPT = path.resolve(path.dirname(fileURLToPath(im
 
 type UserEntry = Record<string, unknown>;
 
-function kubeconfigFor(user: UserEntry, namespace = 'default'): string {
-  const server = process.env['SMM_TEST_SERVER'];
+function kubeconfigFor(user: UserEntry, namespace = 'default', serverOverride?: string): string {
+  const server = serverOverride ?? process.env['SMM_TEST_SERVER'];
   const caPath = process.env['SMM_TEST_CA'];
   if (!server || !caPath) throw new Error('SMM_TEST_SERVER/SMM_TEST_CA are not set: run through `npm test`');
   const config = {
@@ -35,4 +35,9 @@ export function execKubeconfig(command: string, args: string[], namespace?: stri
     { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command, args, interactiveMode: 'Never' } },
     namespace,
   );
+}
+
+/** A kubeconfig whose server refuses connections (nothing listens on port 1). */
+export function unreachableKubeconfig(): string {
+  return kubeconfigFor({ token: 'unused' }, 'default', 'https://127.0.0.1:1');
 }

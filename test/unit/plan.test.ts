@@ -1,0 +1,119 @@
+// The plan over plain objects: each AWS resource adopted once, names kept on resume, collisions avoided, blockers.
+
+import { readFileSync } from 'node:fs';
+import test from 'ava';
+import yaml from 'js-yaml';
+import { parseDump } from '../../src/core/dump.ts';
+import type { ClusterFacts, Inventory } from '../../src/core/inventory.ts';
+import { annotationManifest } from '../../src/core/manifests.ts';
+import { buildPlan, type PlanOptions } from '../../src/core/plan.ts';
+import type { KubeObject } from '../../src/kube/objects.ts';
+
+const options: PlanOptions = { method: 'auto', deletionPolicy: 'retain', readOnly: true, includeTuningJobChildren: false };
+const example = (): Inventory => parseDump(readFileSync(new URL('../../examples/cluster-dump.yaml', import.meta.url), 'utf8'), 'example');
+
+function model(name: string, awsName: string, namespace = 'ml', extra: Partial<KubeObject['metadata']> = {}): KubeObject {
+  return {
+    apiVersion: 'sagemaker.aws.amazon.com/v1',
+    kind: 'Model',
+    metadata: { name, namespace, ...extra },
+    spec: { region: 'us-east-2' },
+    status: { sageMakerModelName: awsName },
+  };
+}
+
+const connected: ClusterFacts = {
+  contextName: 'prod',
+  deploymentsKnown: true,
+  oldOperators: [],
+  ackControllers: [{ controller: 'sagemaker', namespace: 'ack-system', name: 'ack', image: 'r/sagemaker-controller:1.9.1', version: '1.9.1', featureGates: {}, running: true }],
+  servedAckKinds: ['Model', 'Endpoint', 'EndpointConfig'],
+  adoptedResourceCrdServed: false,
+  missingPermissions: [],
+};
+
+test('the example plans every AWS resource once and names children after their parents', (t) => {
+  const plan = buildPlan(example(), options);
+  t.is(plan.targets.length, 11);
+  t.is(new Set(plan.targets.map((target) => target.key)).size, 11);
+  const hdModel = plan.targets.find((target) => target.awsName.startsWith('xgboost-model-1'))!;
+  t.deepEqual(hdModel.sources, ['HostingDeployment ml-serving/host-xgboost', 'Model ml-serving/xgboost-model-1-def0e83e0d5f11eaaa450a350733ba06']);
+  const child = plan.sources.find((source) => source.name === 'xgboost-model-1-def0e83e0d5f11eaaa450a350733ba06')!;
+  t.is(child.role, 'hosting-deployment-child');
+  t.is(child.parent, 'HostingDeployment ml-serving/host-xgboost');
+});
+
+test('training jobs spawned by a tuning job point at their tuning job and are adopted only on request', (t) => {
+  const spawned = (plan: ReturnType<typeof buildPlan>) => plan.sources.find((source) => source.name === 'a92f5e3cf07b11e9bf6c06d6-001-4c7a3059')!;
+  const byDefault = buildPlan(example(), options);
+  t.is(spawned(byDefault).role, 'tuning-job-child');
+  t.is(spawned(byDefault).parent, 'HyperparameterTuningJob ml-training/xgboost-hpo');
+  t.deepEqual(spawned(byDefault).targetKeys, []);
+  const included = buildPlan(example(), { ...options, includeTuningJobChildren: true });
+  t.is(spawned(included).targetKeys.length, 1);
+  t.is(included.targets.length, 12);
+});
+
+test('an existing ACK object for the same AWS resource keeps its name, so a rerun resumes', (t) => {
+  const inventory: Inventory = { oldObjects: [model('m', 'my-model')], ackObjects: [], adoptedResources: [], cluster: connected };
+  const first = buildPlan(inventory, options);
+  const created = { ...annotationManifest({ ...first.targets[0]!, name: 'chosen-earlier' }, options), status: {} };
+  const resumed = buildPlan({ ...inventory, ackObjects: [created] }, options);
+  t.is(resumed.targets[0]!.name, 'chosen-earlier');
+  t.is(resumed.targets[0]!.state, 'pending');
+});
+
+test('a name taken by an ACK object for another AWS resource is not reused', (t) => {
+  const other: KubeObject = {
+    apiVersion: 'sagemaker.services.k8s.aws/v1alpha1',
+    kind: 'Model',
+    metadata: { name: 'shared-name', namespace: 'ml', annotations: { 'services.k8s.aws/adoption-fields': '{"modelName":"someone-elses-model"}' } },
+  };
+  const plan = buildPlan({ oldObjects: [model('m', 'shared-name')], ackObjects: [other], adoptedResources: [], cluster: connected }, options);
+  t.regex(plan.targets[0]!.name, /^shared-name-[0-9a-f]{8}$/);
+});
+
+test('the same AWS resource named by objects in two namespaces is adopted once, in the first namespace', (t) => {
+  const plan = buildPlan({ oldObjects: [model('b', 'same', 'team-b'), model('a', 'same', 'team-a')], ackObjects: [], adoptedResources: [] }, options);
+  t.is(plan.targets.length, 1);
+  t.is(plan.targets[0]!.namespace, 'team-a');
+});
+
+test('a running old operator and GitOps ownership block cleanup, not adoption', (t) => {
+  const owned = model('m', 'x', 'ml', { labels: { 'argocd.argoproj.io/instance': 'ml-apps' } });
+  const cluster: ClusterFacts = {
+    ...connected,
+    oldOperators: [{ namespace: 'sagemaker-k8s-operator-system', name: 'sagemaker-k8s-operator-controller-manager', image: 'x/amazon-sagemaker-operator-for-k8s:v1', watchedNamespace: undefined, running: true, state: 'scaled to 1 replica(s)' }],
+  };
+  const plan = buildPlan({ oldObjects: [owned], ackObjects: [], adoptedResources: [], cluster }, options);
+  t.deepEqual(plan.blockers.map((blocker) => blocker.step), ['cleanup', 'cleanup']);
+  t.regex(plan.blockers[0]!.message, /old operator Deployment .* is running .*uninstall it first/);
+  t.regex(plan.blockers[1]!.message, /Argo CD application "ml-apps"/);
+});
+
+test('missing ACK CRDs and missing rights block adoption', (t) => {
+  const policy = parseDump(readFileSync(new URL('../fixtures/old/autoscaling-policy.yaml', import.meta.url), 'utf8'), 'hap');
+  const plan = buildPlan({ ...policy, cluster: { ...connected, adoptedResourceCrdServed: true, missingPermissions: ['create models.sagemaker.services.k8s.aws in namespace ml'] } }, options);
+  const messages = plan.blockers.filter((blocker) => blocker.step === 'adopt').map((blocker) => blocker.message);
+  t.true(messages.some((message) => /no ACK applicationautoscaling controller Deployment found/.test(message)));
+  t.true(messages.some((message) => /CRD scalabletargets\.applicationautoscaling\.services\.k8s\.aws is not installed/.test(message)));
+  t.true(messages.some((message) => /missing permission: create models/.test(message)));
+});
+
+test('annotation manifests use adopt, string adoption fields, the chosen deletion policy and observe-only', (t) => {
+  const plan = buildPlan(example(), { ...options, deletionPolicy: 'delete', readOnly: false });
+  const policy = plan.targets.find((target) => target.ackKind === 'ScalingPolicy')!;
+  const manifest = annotationManifest(policy, { deletionPolicy: 'delete', readOnly: false });
+  const annotations = manifest.metadata.annotations!;
+  t.is(annotations['services.k8s.aws/adoption-policy'], 'adopt');
+  t.is(annotations['services.k8s.aws/deletion-policy'], 'delete');
+  t.is(annotations['services.k8s.aws/read-only'], undefined);
+  t.deepEqual(JSON.parse(annotations['services.k8s.aws/adoption-fields']!), {
+    resourceID: 'endpoint/host-xgboost-def0e83e0d5f11eaaa450a350733ba06/variant/AllTraffic',
+    serviceNamespace: 'sagemaker',
+    scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+    policyName: 'SageMakerEndpointInvocationScalingPolicy',
+  });
+  t.is(manifest.spec, undefined, 'adopt takes the spec from AWS; none is sent');
+  t.is((yaml.load(yaml.dump(manifest)) as KubeObject).metadata.name, policy.name);
+});
