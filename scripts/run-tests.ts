@@ -78,7 +78,9 @@ async function runAva(files: string[], flags: string[], env: Record<string, stri
   const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
   const count = (pattern: RegExp): number => Number(pattern.exec(plain)?.[1] ?? 0);
-  const failed = count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/);
+  const failed =
+    count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/) +
+    count(/(\d+) tests? remained pending after a timeout/) + (exitCode !== 0 && !/tests? failed|remained pending/.test(plain) ? 1 : 0);
   // ava prints "N tests passed" when all pass, otherwise "N tests failed" plus a passed count per line.
   const passed = count(/(\d+) tests? passed/) || (failed === 0 ? 0 : countPassedLines(plain));
   return { exitCode, passed, failed };

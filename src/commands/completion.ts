@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { describe: string; flags: string[] }> = {
   plan: { describe: 'Show what adoption and cleanup would do', flags: [...COMMON_FLAGS, ...ADOPTION_FLAGS] },
   adopt: { describe: 'Create the ACK objects that adopt each AWS resource', flags: [...COMMON_FLAGS, ...ADOPTION_FLAGS, '--dry-run', '--wait', '--timeout'] },
   status: { describe: 'Show adoption progress of every old object', flags: COMMON_FLAGS },
+  cleanup: {
+    describe: 'Remove old objects whose AWS resources ACK has adopted',
+    flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--force', '--include-unadopted-finished-jobs', '--backup-dir', '--concurrency', '--delete-crds'],
+  },
   version: { describe: 'Print the plugin version', flags: [...COMMON_FLAGS, '--client'] },
   completion: { describe: 'Print a shell completion script', flags: [] },
 };
@@ -36,7 +40,7 @@ export function complete(words: string[]): { candidates: string[]; directive: nu
   const command = previous.find((word) => word in COMMANDS);
   const last = previous.at(-1);
   const startsWith = (candidates: string[]) => candidates.filter((candidate) => candidate.startsWith(partial));
-  if (last === '--from-file' || last === '-f' || last === '--kubeconfig') return { candidates: [], directive: DIRECTIVE_DEFAULT };
+  if (last === '--from-file' || last === '-f' || last === '--kubeconfig' || last === '--backup-dir') return { candidates: [], directive: DIRECTIVE_DEFAULT };
   if (last && FLAG_VALUES[last]) return { candidates: startsWith(FLAG_VALUES[last]!), directive: DIRECTIVE_NO_FILE };
   if (!command) {
     return { candidates: startsWith(Object.keys(COMMANDS)).map((name) => `${name}\t${COMMANDS[name]!.describe}`), directive: DIRECTIVE_NO_FILE };

@@ -62,6 +62,8 @@ export class KubeClient {
   private readonly kubeConfig: KubeConfig;
   private readonly options: KubeClientOptions;
   private agent: https.Agent | http.Agent | undefined;
+  /** Watches hold their connection for minutes; they get their own unpooled agent so requests never queue behind them. */
+  private watchAgent: https.Agent | http.Agent | undefined;
 
   constructor(kubeConfig: KubeConfig, options: KubeClientOptions = {}) {
     this.kubeConfig = kubeConfig;
@@ -72,6 +74,7 @@ export class KubeClient {
 
   close(): void {
     this.agent?.destroy();
+    this.watchAgent?.destroy();
   }
 
   // ---- typed operations -------------------------------------------------------------------------------
@@ -222,7 +225,7 @@ export class KubeClient {
       labelSelector: options.labelSelector,
       timeoutSeconds: options.timeoutSeconds ?? 300,
     };
-    const response = await this.open({ method: 'GET', path: collectionPath(type, options.namespace), query }, signal);
+    const response = await this.open({ method: 'GET', path: collectionPath(type, options.namespace), query }, signal, true);
     let buffered = '';
     try {
       for await (const chunk of response) {
@@ -271,11 +274,11 @@ export class KubeClient {
     return `${this.server}${spec.path}${query ? `?${query}` : ''}`;
   }
 
-  private async open(spec: RequestSpec, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  private async open(spec: RequestSpec, signal?: AbortSignal, streaming = false): Promise<http.IncomingMessage> {
     const url = new URL(this.url(spec));
     const headers = await this.authHeaders();
     const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-    const agent = await this.sharedAgent();
+    const agent = streaming ? await this.streamingAgent() : await this.sharedAgent();
     this.requestCount += 1;
     const transport = url.protocol === 'http:' ? http : https;
     return await new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -319,12 +322,17 @@ export class KubeClient {
   }
 
   private async sharedAgent(): Promise<https.Agent | http.Agent> {
-    if (this.agent) return this.agent;
-    const maxSockets = this.options.maxSockets ?? 16;
-    if (this.server.startsWith('http:')) {
-      this.agent = new http.Agent({ keepAlive: true, maxSockets });
-      return this.agent;
-    }
+    this.agent ??= await this.createAgent({ keepAlive: true, maxSockets: this.options.maxSockets ?? 16 });
+    return this.agent;
+  }
+
+  private async streamingAgent(): Promise<https.Agent | http.Agent> {
+    this.watchAgent ??= await this.createAgent({ keepAlive: false, maxSockets: Infinity });
+    return this.watchAgent;
+  }
+
+  private async createAgent(pool: { keepAlive: boolean; maxSockets: number }): Promise<https.Agent | http.Agent> {
+    if (this.server.startsWith('http:')) return new http.Agent(pool);
     const tls: https.RequestOptions = {};
     try {
       await this.kubeConfig.applyToHTTPSOptions(tls);
@@ -332,16 +340,14 @@ export class KubeClient {
       throw credentialError(error as Error);
     }
     const cluster = this.kubeConfig.getCurrentCluster();
-    this.agent = new https.Agent({
-      keepAlive: true,
-      maxSockets,
+    return new https.Agent({
+      ...pool,
       ca: tls.ca,
       cert: tls.cert,
       key: tls.key,
       ...(cluster?.skipTLSVerify ? { rejectUnauthorized: false } : {}),
       ...(cluster?.tlsServerName ? { servername: cluster.tlsServerName } : {}),
     });
-    return this.agent;
   }
 }
 

@@ -1,0 +1,145 @@
+// `cleanup`: the safe replacement of the migration guide's finalizer loop. Refuses while the old operator runs,
+// removes only adopted objects (unless told otherwise, loudly), backs up each object first, asks before deleting.
+
+import type { Argv } from 'yargs';
+import { defaultBackupDirectory } from '../core/backup.ts';
+import { deleteOldCrds, refuseWhileOperatorRuns, refuseWithoutRights, runCleanup, type CleanupOutcome } from '../core/cleanup.ts';
+import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
+import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../core/errors.ts';
+import { buildPlan } from '../core/plan.ts';
+import { machineOutput } from '../ui/output.ts';
+import { confirm } from '../ui/prompt.ts';
+import { formatTable } from '../ui/table.ts';
+import type { Terminal } from '../ui/terminal.ts';
+import { withCommonFlags, type CommonArgs } from './flags.ts';
+import { inventoryFromCluster, prepare, withSession } from './session.ts';
+
+interface CleanupArgs extends CommonArgs {
+  yes: boolean;
+  dryRun: boolean;
+  force: boolean;
+  includeUnadoptedFinishedJobs: boolean;
+  backupDir?: string;
+  concurrency: number;
+  deleteCrds: boolean;
+}
+
+export const cleanupCommand = {
+  command: 'cleanup',
+  describe: 'Remove old objects whose AWS resources ACK has adopted (backs up first; refuses while the old operator runs)',
+  builder: (yargs: Argv) =>
+    withCommonFlags(yargs).options({
+      yes: { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation (needed without a terminal)' },
+      'dry-run': { type: 'boolean', default: false, describe: 'show what would be removed; change nothing' },
+      force: { type: 'boolean', default: false, describe: 'also remove objects whose AWS resources are NOT adopted (never overrides a running old operator)' },
+      'include-unadopted-finished-jobs': { type: 'boolean', default: false, describe: 'also remove Completed, Failed or Stopped jobs that were not adopted' },
+      'backup-dir': { type: 'string', describe: 'where each object is saved before it changes (default ./sagemaker-migrate-backup/<context>-<time>)' },
+      concurrency: { type: 'number', default: 8, describe: 'objects processed in parallel' },
+      'delete-crds': { type: 'boolean', default: false, describe: "last step: delete the old operator's CRDs once no object of theirs remains anywhere" },
+    }),
+  handler: async (argv: unknown) => runCleanupCommand(argv as CleanupArgs),
+};
+
+function reference(item: CleanupItem): string {
+  return `${item.source.kind}/${item.source.name}`;
+}
+
+function renderDecisions(items: CleanupItem[], terminal: Terminal): string {
+  return formatTable(
+    ['namespace', 'old object', 'action', 'reason'],
+    items.map((item) => [
+      item.source.namespace,
+      reference(item),
+      item.verdict.action === 'delete' ? (item.verdict.forced ? terminal.color.red('delete (forced)') : 'delete') : terminal.color.yellow('keep'),
+      item.verdict.reason,
+    ]),
+  );
+}
+
+async function runCleanupCommand(args: CleanupArgs): Promise<void> {
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
+  const terminal = await prepare(args);
+  await withSession(args, terminal, async (session) => {
+    const inventory = await inventoryFromCluster(session, args);
+    const cluster = inventory.cluster!;
+    const plan = buildPlan(inventory, { method: 'auto', deletionPolicy: 'retain', readOnly: true, includeTuningJobChildren: false });
+    const namespaces = [...new Set(plan.sources.map((source) => source.namespace))];
+    refuseWhileOperatorRuns(cluster, namespaces);
+    // The CRDs are cluster-wide, so removing them needs every old operator stopped, not only those in scope.
+    if (args.deleteCrds && cluster.oldOperators.some((operator) => operator.running)) {
+      throw new SafetyRefusal('an old operator is still running somewhere in the cluster: its CRDs are kept');
+    }
+
+    const items = decideCleanup(plan, { force: args.force, includeUnadoptedFinishedJobs: args.includeUnadoptedFinishedJobs });
+    const toDelete = items.filter((item) => item.verdict.action === 'delete');
+    const kept = items.filter((item) => item.verdict.action === 'keep');
+    if (items.length > 0) terminal.info(renderDecisions(items, terminal).trimEnd());
+    if (args.dryRun) {
+      const machine = await machineOutput({ dryRun: true, decisions: items.map(describeDecision) }, args.output, args.jq);
+      if (machine) process.stdout.write(machine);
+      terminal.info(`dry run: ${toDelete.length} object(s) would be removed, ${kept.length} kept; nothing was changed`);
+      return;
+    }
+    for (const item of toDelete.filter((candidate) => candidate.verdict.action === 'delete' && candidate.verdict.forced)) {
+      terminal.warn(`--force: removing ${item.source.namespace}/${reference(item)} although ${item.verdict.reason.replace(/^FORCED: /, '')}`);
+    }
+
+    const backupDirectory = args.backupDir ?? defaultBackupDirectory(session.config.contextName);
+    let outcomes: CleanupOutcome[] = [];
+    if (toDelete.length > 0) {
+      await refuseWithoutRights(items, session.client);
+      if (!args.yes) {
+        if (!terminal.interactive) throw new SafetyRefusal(`refusing to remove ${toDelete.length} object(s) without confirmation: no terminal to ask; pass --yes`);
+        if (!(await confirm(`Remove ${toDelete.length} old object(s) from context ${session.config.contextName}? Each is backed up to ${backupDirectory} first.`))) {
+          throw new SafetyRefusal('cancelled: nothing was changed');
+        }
+      }
+      const progress = terminal.spinner(`removing ${toDelete.length} old object(s)`);
+      let done = 0;
+      outcomes = await runCleanup(items, session.client, {
+        backupDirectory,
+        concurrency: args.concurrency,
+        onOutcome: () => progress.update(`removed ${(done += 1)} of ${toDelete.length}`),
+      });
+      progress.stop();
+    }
+
+    const deletedCrds = args.deleteCrds && kept.length === 0 && outcomes.every((outcome) => outcome.result !== 'failed')
+      ? await deleteOldCrds(session.client, backupDirectory)
+      : [];
+    const summary = {
+      backupDirectory,
+      deleted: outcomes.filter((outcome) => outcome.result === 'deleted').length,
+      alreadyGone: outcomes.filter((outcome) => outcome.result === 'already-gone').length,
+      kept: kept.length,
+      failed: outcomes.filter((outcome) => outcome.result === 'failed' || outcome.result === 'replaced').length,
+      deletedCrds,
+      outcomes: outcomes.map((outcome) => ({ ...describeDecision(outcome.item), result: outcome.result, backup: outcome.backup, message: outcome.message })),
+    };
+    const machine = await machineOutput(summary, args.output, args.jq);
+    if (machine) process.stdout.write(machine);
+    for (const outcome of outcomes.filter((candidate) => candidate.result === 'failed' || candidate.result === 'replaced')) {
+      terminal.warn(`${outcome.item.source.namespace}/${reference(outcome.item)}: ${outcome.message}`);
+    }
+    terminal.info(
+      `removed ${summary.deleted}, already gone ${summary.alreadyGone}, kept ${summary.kept}, failed ${summary.failed}; backups in ${backupDirectory}${deletedCrds.length > 0 ? `; deleted CRDs: ${deletedCrds.join(', ')}` : ''}`,
+    );
+    finish(outcomes, kept);
+  });
+}
+
+function describeDecision(item: CleanupItem) {
+  return { kind: item.source.kind, namespace: item.source.namespace, name: item.source.name, action: item.verdict.action, reason: item.verdict.reason };
+}
+
+function finish(outcomes: CleanupOutcome[], kept: CleanupItem[]): void {
+  const failed = outcomes.filter((outcome) => outcome.result === 'failed' || outcome.result === 'replaced');
+  if (failed.length > 0) {
+    const allForbidden = failed.every((outcome) => outcome.message?.startsWith('forbidden:'));
+    const message = `${failed.length} object(s) could not be removed: ${failed.map((outcome) => `${reference(outcome.item)} (${outcome.message})`).join('; ')}`;
+    throw allForbidden && failed.length === outcomes.length ? new ForbiddenError(message) : new PartialFailure(message);
+  }
+  if (kept.length > 0) {
+    throw new SafetyRefusal(`${kept.length} object(s) kept because their AWS resources are not adopted: run adopt --wait, or see --include-unadopted-finished-jobs`);
+  }
+}

@@ -1,0 +1,50 @@
+// Writes each object, exactly as read, to the backup directory and fsyncs it before anything about it changes.
+// A file is never overwritten: its name carries the object's resourceVersion, so reruns only add files.
+
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import type { KubeObject } from '../kube/objects.ts';
+
+export function defaultBackupDirectory(contextName: string, now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const safeContext = contextName.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return path.join('sagemaker-migrate-backup', `${safeContext}-${stamp}`);
+}
+
+export function backupFileFor(directory: string, object: KubeObject): string {
+  const namespace = object.metadata.namespace ?? '_cluster';
+  const group = object.apiVersion.split('/')[0] ?? '';
+  return path.join(directory, namespace, `${object.kind}.${group}.${object.metadata.name}.rv${object.metadata.resourceVersion ?? '0'}.yaml`);
+}
+
+function fsyncDirectory(directory: string): void {
+  const handle = openSync(directory, 'r');
+  try {
+    fsyncSync(handle);
+  } finally {
+    closeSync(handle);
+  }
+}
+
+/** Throws when the backup cannot be made durable; the caller must then leave the object alone. */
+export function writeBackup(directory: string, object: KubeObject): string {
+  const file = backupFileFor(directory, object);
+  mkdirSync(path.dirname(file), { recursive: true });
+  let handle: number;
+  try {
+    handle = openSync(file, 'wx');
+  } catch (error) {
+    // The same resourceVersion was already saved by an earlier run: that copy is identical.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return file;
+    throw error;
+  }
+  try {
+    writeSync(handle, yaml.dump(object, { noRefs: true, lineWidth: -1 }));
+    fsyncSync(handle);
+  } finally {
+    closeSync(handle);
+  }
+  fsyncDirectory(path.dirname(file));
+  return file;
+}

@@ -1,0 +1,210 @@
+// cleanup's safety contract on the real API server (no old operator runs in these namespaces; the AWS side is the
+// ADOPTION SIMULATOR): adoption is required, every object is backed up as read before it changes, finalizers go,
+// objects go, and conflicts, missing rights and a killed process never lose anything.
+
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import test from 'ava';
+import { OLD_KINDS } from '../../src/core/kinds.ts';
+import { KubeClient } from '../../src/kube/client.ts';
+import { loadKubeConfig } from '../../src/kube/config.ts';
+import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
+import { adoptedNamespace, backupDirectory, readBackups } from '../support/adopted-scenario.ts';
+import { runPlugin } from '../support/cli.ts';
+import { adminClient, closeAfter, freshNamespace, testKubeconfig } from '../support/cluster.ts';
+import { TEST_TOKENS } from '../support/control-plane.ts';
+import { tokenKubeconfig } from '../support/kubeconfigs.ts';
+import { exampleObjects, oldType, seedOldObjects } from '../support/scenario.ts';
+import { decideCleanup } from '../../src/core/cleanup-plan.ts';
+import { runCleanup } from '../../src/core/cleanup.ts';
+import { discover } from '../../src/core/discover.ts';
+import { buildPlan } from '../../src/core/plan.ts';
+
+async function oldObjectsIn(client: KubeClient, namespace: string): Promise<KubeObject[]> {
+  const all: KubeObject[] = [];
+  for (const kind of OLD_KINDS) all.push(...(await client.listAll(kind, { namespace })));
+  return all;
+}
+
+function withoutVolatile(object: KubeObject): unknown {
+  const { managedFields: _managed, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
+
+test('cleanup removes adopted objects after backing each one up exactly as it was read', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace } = await adoptedNamespace(t, client, 'clean');
+  const before = await oldObjectsIn(client, namespace);
+  const backups = backupDirectory();
+  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--backup-dir', backups, '-o', 'json'], { kubeconfig: testKubeconfig() });
+  // The spawned training job's tuning job is adopted, so it goes too; nothing is kept.
+  t.is(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as { deleted: number; kept: number; failed: number };
+  t.is(summary.deleted, before.length);
+  t.deepEqual(await oldObjectsIn(client, namespace), []);
+  const saved = readBackups(backups);
+  for (const object of before) {
+    const copies = saved.get(`${object.kind}/${object.metadata.name}`);
+    t.truthy(copies, `${object.kind}/${object.metadata.name} was backed up`);
+    t.deepEqual(withoutVolatile(copies![0]!), withoutVolatile(object));
+    t.true((copies![0]!.metadata.finalizers ?? []).length > 0, 'the backup still has the finalizers it was read with');
+  }
+  t.regex(result.stderr, new RegExp(`removed ${before.length}, already gone 0, kept 0, failed 0`));
+});
+
+test('cleanup keeps every object whose AWS resources are not adopted and exits 5', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'unadopted');
+  await seedOldObjects(client, exampleObjects(namespace));
+  const before = await oldObjectsIn(client, namespace);
+  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  t.is(result.code, 5, result.stderr);
+  t.regex(result.stderr, /kept because their AWS resources are not adopted/);
+  const after = await oldObjectsIn(client, namespace);
+  // Only the object that never reached AWS may go: it has nothing in AWS to lose.
+  t.deepEqual(after.map((object) => object.metadata.name).sort(), before.map((object) => object.metadata.name).filter((name) => name !== 'never-started').sort());
+  t.true(after.every((object) => (object.metadata.finalizers ?? []).length > 0), 'no finalizer was touched');
+});
+
+test('finished jobs are cleaned without adoption only when asked', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'finished');
+  await seedOldObjects(client, exampleObjects(namespace).filter((object) => ['xgboost-mnist', 'kmeans-processing'].includes(object.metadata.name)));
+  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--include-unadopted-finished-jobs', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  t.is(result.code, 5, 'the InProgress processing job is still kept');
+  t.deepEqual((await oldObjectsIn(client, namespace)).map((object) => object.metadata.name), ['kmeans-processing']);
+});
+
+test('--force removes unadopted objects and says so loudly', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'force');
+  await seedOldObjects(client, exampleObjects(namespace).filter((object) => object.metadata.name === 'churn-model'));
+  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--force', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stderr, /warning: --force: removing .*Model\/churn-model although not adopted/);
+  t.deepEqual(await oldObjectsIn(client, namespace), []);
+});
+
+test('--dry-run shows the decisions and changes nothing', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace } = await adoptedNamespace(t, client, 'dryrun');
+  const before = await oldObjectsIn(client, namespace);
+  const result = await runPlugin(['cleanup', '-n', namespace, '--dry-run', '-o', 'json'], { kubeconfig: testKubeconfig() });
+  t.is(result.code, 0, result.stderr);
+  const decisions = (JSON.parse(result.stdout) as { decisions: Array<{ action: string }> }).decisions;
+  t.is(decisions.filter((decision) => decision.action === 'delete').length, before.length);
+  t.deepEqual((await oldObjectsIn(client, namespace)).map((object) => object.metadata.resourceVersion), before.map((object) => object.metadata.resourceVersion));
+});
+
+test('without a terminal and without --yes, cleanup refuses and changes nothing', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace } = await adoptedNamespace(t, client, 'notty');
+  const before = await oldObjectsIn(client, namespace);
+  const result = await runPlugin(['cleanup', '-n', namespace], { kubeconfig: testKubeconfig() });
+  t.is(result.code, 5);
+  t.regex(result.stderr, /without confirmation: no terminal to ask; pass --yes/);
+  t.is((await oldObjectsIn(client, namespace)).length, before.length);
+});
+
+test('a user who may not delete is refused before any finalizer is touched (exit 4)', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace } = await adoptedNamespace(t, client, 'forbidden');
+  const user = TEST_TOKENS.find((token) => token.user === 'no-delete-user')!;
+  const rbac = (kind: string, plural: string): ResourceType => ({ group: 'rbac.authorization.k8s.io', version: 'v1', kind, plural, namespaced: false });
+  const roleName = `smm-no-delete-${namespace}`;
+  await client.create(rbac('ClusterRole', 'clusterroles'), {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: roleName },
+    rules: [
+      { apiGroups: ['sagemaker.aws.amazon.com', 'sagemaker.services.k8s.aws', 'applicationautoscaling.services.k8s.aws', 'services.k8s.aws'], resources: ['*'], verbs: ['get', 'list', 'watch', 'patch'] },
+      { apiGroups: ['apps'], resources: ['deployments'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+    ],
+  } as KubeObject);
+  await client.create(rbac('ClusterRoleBinding', 'clusterrolebindings'), {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: roleName },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+    subjects: [{ kind: 'User', name: user.user, apiGroup: 'rbac.authorization.k8s.io' }],
+  } as KubeObject);
+  const before = await oldObjectsIn(client, namespace);
+  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: tokenKubeconfig(user.token, namespace) });
+  t.is(result.code, 4, result.stderr);
+  t.regex(result.stderr, /cleanup needs rights you do not have, so nothing was changed: .*delete hostingdeployments\.sagemaker\.aws\.amazon\.com/);
+  const after = await oldObjectsIn(client, namespace);
+  t.deepEqual(after.map((object) => object.metadata.finalizers), before.map((object) => object.metadata.finalizers));
+});
+
+/** A client whose guarded patch is always preceded by another writer's change: the first patch of each object meets a 409. */
+class InterleavedWriterClient extends KubeClient {
+  readonly interfered = new Set<string>();
+  constructor(private readonly otherWriter: KubeClient, onRequest: (status: number) => void) {
+    super(loadKubeConfig({ kubeconfig: testKubeconfig() }).kubeConfig, { onRequest: (entry) => onRequest(entry.status) });
+  }
+
+  override async mergePatch(type: ResourceType, name: string, namespace: string | undefined, patch: unknown): Promise<KubeObject> {
+    if (!this.interfered.has(name)) {
+      this.interfered.add(name);
+      await this.otherWriter.mergePatch(type, name, namespace, { metadata: { labels: { 'changed-by': 'someone-else' } } });
+    }
+    return await super.mergePatch(type, name, namespace, patch);
+  }
+}
+
+test('a change made between cleanup reading an object and patching it gives 409; cleanup re-reads, backs up again and finishes', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'conflict');
+  const models = Array.from({ length: 12 }, (_, index) => ({
+    apiVersion: 'sagemaker.aws.amazon.com/v1', kind: 'Model',
+    metadata: { name: `m-${index}`, namespace, finalizers: ['sagemaker-operator-finalizer'] },
+    spec: { region: 'us-east-2', executionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker-role' },
+  }));
+  await seedOldObjects(client, models);
+  const statuses: number[] = [];
+  const cleaner = new InterleavedWriterClient(client, (status) => statuses.push(status));
+  t.teardown(() => cleaner.close());
+  const inventory = await discover(cleaner, { namespace }, 'envtest');
+  const plan = buildPlan(inventory, { method: 'auto', deletionPolicy: 'retain', readOnly: true, includeTuningJobChildren: false });
+  // These models never reached AWS (no name in status), so cleanup may remove them without adoption.
+  const items = decideCleanup(plan, { force: false, includeUnadoptedFinishedJobs: false });
+  const backups = backupDirectory();
+  const outcomes = await runCleanup(items, cleaner, { backupDirectory: backups, concurrency: 4 });
+  t.is(statuses.filter((status) => status === 409).length, 12, 'one conflict per object');
+  t.deepEqual(outcomes.map((outcome) => outcome.result), Array(12).fill('deleted'));
+  t.deepEqual(await client.listAll(oldType('Model'), { namespace }), []);
+  const saved = readBackups(backups);
+  t.is(saved.size, 12);
+  for (const copies of saved.values()) {
+    t.is(copies.length, 2, 'the version read first and the version changed by the other writer are both kept');
+    t.true(copies.some((copy) => copy.metadata.labels?.['changed-by'] === 'someone-else'));
+  }
+});
+
+test('a cleanup killed mid-run and run again converges: every object gone and backed up, none half-done', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'killed');
+  const models = Array.from({ length: 80 }, (_, index) => ({
+    apiVersion: 'sagemaker.aws.amazon.com/v1', kind: 'Model',
+    metadata: { name: `model-${index}`, namespace, finalizers: ['sagemaker-operator-finalizer'] },
+    spec: { region: 'us-east-2', executionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker-role' },
+  }));
+  await seedOldObjects(client, models);
+  const backups = backupDirectory();
+  const pluginEnv = { ...process.env, KUBECONFIG: testKubeconfig(), NO_COLOR: '1' };
+  const child = spawn('node', ['bin/kubectl-sagemaker_migrate.js', 'cleanup', '-n', namespace, '--yes', '--concurrency', '1', '--backup-dir', backups], { env: pluginEnv, stdio: 'ignore' });
+  // Kill it with SIGKILL once it is part-way through.
+  for (let waited = 0; waited < 60_000; waited += 50) {
+    const left = (await client.listAll(oldType('Model'), { namespace })).length;
+    if (left <= 60) break;
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  const midway = await client.listAll(oldType('Model'), { namespace });
+  t.true(midway.length > 0 && midway.length < 80, `killed part-way (${midway.length} left)`);
+
+  const rerun = await runPlugin(['cleanup', '-n', namespace, '--yes', '--backup-dir', backups], { kubeconfig: testKubeconfig() });
+  t.is(rerun.code, 0, rerun.stderr);
+  t.deepEqual(await client.listAll(oldType('Model'), { namespace }), []);
+  const saved = readBackups(backups);
+  t.is(saved.size, 80, 'every object has a backup');
+  for (const copies of saved.values()) t.true(copies.some((copy) => (copy.metadata.finalizers ?? []).length > 0), 'a copy with the original finalizers exists');
+});
