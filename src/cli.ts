@@ -5,6 +5,7 @@ import { ExitCode, exitCodeOf, MigrateError, UsageError } from './core/errors.ts
 import { VERSION } from './version.ts';
 import { adoptCommand } from './commands/adopt.ts';
 import { cleanupCommand } from './commands/cleanup.ts';
+import { handoverCommand } from './commands/handover.ts';
 import { completeCommand, completionCommand } from './commands/completion.ts';
 import { planCommand } from './commands/plan.ts';
 import { statusCommand } from './commands/status.ts';
@@ -41,10 +42,11 @@ export async function run(rawArgs: string[], argv1: string | undefined): Promise
       .command(adoptCommand)
       .command(statusCommand)
       .command(cleanupCommand)
+      .command(handoverCommand)
       .command(versionCommand)
       .command(completionCommand)
       .command(completeCommand)
-      .demandCommand(1, 'name a command: plan, adopt, status, cleanup, version or completion')
+      .demandCommand(1, 'name a command: plan, adopt, status, cleanup, handover, version or completion')
       .strict()
       .version(VERSION)
       .help()

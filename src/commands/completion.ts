@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { describe: string; flags: string[] }> = {
     describe: 'Remove old objects whose AWS resources ACK has adopted',
     flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--force', '--include-unadopted-finished-jobs', '--backup-dir', '--concurrency', '--delete-crds'],
   },
+  handover: { describe: 'After cleanup, let ACK manage the adopted resources', flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--deletion-policy'] },
   version: { describe: 'Print the plugin version', flags: [...COMMON_FLAGS, '--client'] },
   completion: { describe: 'Print a shell completion script', flags: [] },
 };

@@ -208,3 +208,21 @@ test('a cleanup killed mid-run and run again converges: every object gone and ba
   t.is(saved.size, 80, 'every object has a backup');
   for (const copies of saved.values()) t.true(copies.some((copy) => (copy.metadata.finalizers ?? []).length > 0), 'a copy with the original finalizers exists');
 });
+
+test('handover removes observe-only only from adopted objects whose old objects are gone', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace } = await adoptedNamespace(t, client, 'handover', (ns) => exampleObjects(ns).filter((object) => ['churn-model', 'churn-config'].includes(object.metadata.name)));
+  const early = await runPlugin(['handover', '-n', namespace, '--yes', '-o', 'json'], { kubeconfig: testKubeconfig() });
+  t.is(early.code, 0, early.stderr);
+  t.deepEqual((JSON.parse(early.stdout) as { items: Array<{ action: string }> }).items.map((item) => item.action), ['keep', 'keep']);
+
+  await client.delete(oldType('Model'), 'churn-model', namespace);
+  await client.mergePatch(oldType('Model'), 'churn-model', namespace, { metadata: { finalizers: null } });
+  const result = await runPlugin(['handover', '-n', namespace, '--yes', '--deletion-policy', 'retain', '-o', 'json'], { kubeconfig: testKubeconfig() });
+  t.is(result.code, 0, result.stderr);
+  const { ACK_KINDS } = await import('../../src/core/ack-kinds.ts');
+  const [model] = await client.listAll(ACK_KINDS.Model, { namespace });
+  const [config] = await client.listAll(ACK_KINDS.EndpointConfig, { namespace });
+  t.is(model!.metadata.annotations?.['services.k8s.aws/read-only'], undefined, 'the model is handed over');
+  t.is(config!.metadata.annotations?.['services.k8s.aws/read-only'], 'true', 'the endpoint config still has its old object');
+});
