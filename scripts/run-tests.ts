@@ -23,6 +23,9 @@ async function main(): Promise<number> {
   }).trim();
   log(`control-plane binaries: ${assets} (${Math.round((Date.now() - started) / 1000)}s)`);
 
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'build.ts')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  log(`bundled binary: dist/kubectl-sagemaker_migrate (${Math.round((Date.now() - started) / 1000)}s since start)`);
+
   const crdSet = collectCrds();
   for (const line of crdSet.provenance) log(line);
 
@@ -45,6 +48,7 @@ async function main(): Promise<number> {
       SMM_TEST_SERVER: controlPlane.server,
       SMM_TEST_CA: controlPlane.caPath,
       SMM_TEST_APISERVER_PID: String(controlPlane.apiServerPid),
+      SMM_TEST_BINARY: path.join(root, 'dist', 'kubectl-sagemaker_migrate'),
     };
     const requested = process.argv.slice(2);
     // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones.

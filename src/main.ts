@@ -2,4 +2,6 @@
 
 import { run } from './cli.ts';
 
-process.exitCode = await run(process.argv.slice(2), process.argv[1]);
+void run(process.argv.slice(2), process.argv[1]).then((code) => {
+  process.exitCode = code;
+});

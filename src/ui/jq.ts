@@ -1,7 +1,7 @@
 // The --jq filter, run by jq-web (jq compiled to WebAssembly), loaded only when a filter is given.
 
-import { createRequire } from 'node:module';
 import { UsageError } from '../core/errors.ts';
+import jqLoader from './jq-loader.cjs';
 
 interface JqModule {
   raw(input: string, filter: string, flags?: string[]): string;
@@ -18,9 +18,9 @@ export const JQ_MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
 let loaded: Promise<JqModule> | undefined;
 
+// Loaded on first use, so jq's WebAssembly never slows down start-up.
 function loadJq(): Promise<JqModule> {
-  const require = createRequire(import.meta.url);
-  loaded ??= require('jq-web') as Promise<JqModule>;
+  loaded ??= jqLoader.loadJqWeb();
   return loaded;
 }
 
