@@ -8,14 +8,10 @@ import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { runPlugin } from '../support/cli.ts';
-import { adminClient, closeAfter, freshNamespace, testKubeconfig } from '../support/cluster.ts';
+import { adminClient, closeAfter, freshNamespace, objectsOfKinds, testKubeconfig } from '../support/cluster.ts';
 import { exampleAwsResources, exampleObjects, seedOldObjects } from '../support/scenario.ts';
 
-async function ackObjectsIn(client: KubeClient, namespace: string): Promise<KubeObject[]> {
-  const all: KubeObject[] = [];
-  for (const kind of Object.values(ACK_KINDS)) all.push(...(await client.listAll(kind, { namespace })));
-  return all;
-}
+const ackObjectsIn = (client: KubeClient, namespace: string): Promise<KubeObject[]> => objectsOfKinds(client, Object.values(ACK_KINDS), namespace);
 
 test('plan lists every old kind with the ACK objects that will adopt its AWS resources', async (t) => {
   const client = closeAfter(t, adminClient());

@@ -11,20 +11,16 @@ import { loadKubeConfig } from '../../src/kube/config.ts';
 import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
 import { adoptedNamespace, backupDirectory, readBackups } from '../support/adopted-scenario.ts';
 import { runPlugin } from '../support/cli.ts';
-import { adminClient, closeAfter, freshNamespace, testKubeconfig } from '../support/cluster.ts';
+import { adminClient, closeAfter, freshNamespace, objectsOfKinds, testKubeconfig } from '../support/cluster.ts';
 import { TEST_TOKENS } from '../support/control-plane.ts';
 import { tokenKubeconfig } from '../support/kubeconfigs.ts';
-import { exampleObjects, oldType, seedOldObjects } from '../support/scenario.ts';
+import { exampleObjects, neverCreatedModels, oldType, seedOldObjects } from '../support/scenario.ts';
 import { decideCleanup } from '../../src/core/cleanup-plan.ts';
 import { runCleanup } from '../../src/core/cleanup.ts';
 import { discover } from '../../src/core/discover.ts';
 import { buildPlan } from '../../src/core/plan.ts';
 
-async function oldObjectsIn(client: KubeClient, namespace: string): Promise<KubeObject[]> {
-  const all: KubeObject[] = [];
-  for (const kind of OLD_KINDS) all.push(...(await client.listAll(kind, { namespace })));
-  return all;
-}
+const oldObjectsIn = (client: KubeClient, namespace: string): Promise<KubeObject[]> => objectsOfKinds(client, OLD_KINDS, namespace);
 
 function withoutVolatile(object: KubeObject): unknown {
   const { managedFields: _managed, ...metadata } = object.metadata;
@@ -152,12 +148,7 @@ class InterleavedWriterClient extends KubeClient {
 test('a change made between cleanup reading an object and patching it gives 409; cleanup re-reads, backs up again and finishes', async (t) => {
   const client = closeAfter(t, adminClient());
   const namespace = await freshNamespace(client, 'conflict');
-  const models = Array.from({ length: 12 }, (_, index) => ({
-    apiVersion: 'sagemaker.aws.amazon.com/v1', kind: 'Model',
-    metadata: { name: `m-${index}`, namespace, finalizers: ['sagemaker-operator-finalizer'] },
-    spec: { region: 'us-east-2', executionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker-role' },
-  }));
-  await seedOldObjects(client, models);
+  await seedOldObjects(client, neverCreatedModels(namespace, 12));
   const statuses: number[] = [];
   const cleaner = new InterleavedWriterClient(client, (status) => statuses.push(status));
   t.teardown(() => cleaner.close());
@@ -181,12 +172,7 @@ test('a change made between cleanup reading an object and patching it gives 409;
 test('a cleanup killed mid-run and run again converges: every object gone and backed up, none half-done', async (t) => {
   const client = closeAfter(t, adminClient());
   const namespace = await freshNamespace(client, 'killed');
-  const models = Array.from({ length: 80 }, (_, index) => ({
-    apiVersion: 'sagemaker.aws.amazon.com/v1', kind: 'Model',
-    metadata: { name: `model-${index}`, namespace, finalizers: ['sagemaker-operator-finalizer'] },
-    spec: { region: 'us-east-2', executionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker-role' },
-  }));
-  await seedOldObjects(client, models);
+  await seedOldObjects(client, neverCreatedModels(namespace, 80));
   const backups = backupDirectory();
   const pluginEnv = { ...process.env, KUBECONFIG: testKubeconfig(), NO_COLOR: '1' };
   const child = spawn('node', ['bin/kubectl-sagemaker_migrate.js', 'cleanup', '-n', namespace, '--yes', '--concurrency', '1', '--backup-dir', backups], { env: pluginEnv, stdio: 'ignore' });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
 import { KubeClient } from '../../src/kube/client.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
-import type { ResourceType } from '../../src/kube/objects.ts';
+import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
 
 export const NAMESPACE_TYPE: ResourceType = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };
 
@@ -29,4 +29,11 @@ export async function freshNamespace(client: KubeClient, prefix = 'test'): Promi
 export function closeAfter(t: ExecutionContext, client: KubeClient): KubeClient {
   t.teardown(() => client.close());
   return client;
+}
+
+/** Every object of these kinds in the namespace. */
+export async function objectsOfKinds(client: KubeClient, kinds: readonly ResourceType[], namespace: string): Promise<KubeObject[]> {
+  const all: KubeObject[] = [];
+  for (const kind of kinds) all.push(...(await client.listAll(kind, { namespace })));
+  return all;
 }

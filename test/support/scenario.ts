@@ -42,6 +42,16 @@ export function exampleObjects(namespace: string): KubeObject[] {
   });
 }
 
+/** Model objects with finalizers that never reached AWS (no name in status): cleanup may remove them without adoption. */
+export function neverCreatedModels(namespace: string, count: number, prefix = 'model'): KubeObject[] {
+  return Array.from({ length: count }, (_, index) => ({
+    apiVersion: 'sagemaker.aws.amazon.com/v1',
+    kind: 'Model',
+    metadata: { name: `${prefix}-${index}`, namespace, finalizers: ['sagemaker-operator-finalizer'] },
+    spec: { region: 'us-east-2', executionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker-role' },
+  }));
+}
+
 /** Creates old objects and writes their status, like the old operator did. */
 export async function seedOldObjects(client: KubeClient, objects: KubeObject[]): Promise<KubeObject[]> {
   const created: KubeObject[] = [];
