@@ -2,7 +2,7 @@
 // whole run, runs every ava suite against it, stops it, and ends with the line `N passed, M failed`.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane } from '../test/support/control-plane.ts';
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     const passed = results.reduce((sum, result) => sum + result.passed, 0);
     const failed = results.reduce((sum, result) => sum + result.failed, 0);
     const exitCode = results.some((result) => result.exitCode !== 0) ? 1 : 0;
-    log(`finished in ${Math.round((Date.now() - started) / 1000)}s`);
+    log(`finished in ${Math.round((Date.now() - started) / 1000)}s; peak RSS kube-apiserver ${peakRssMiB(controlPlane.apiServerPid)} MiB, etcd ${peakRssMiB(controlPlane.etcdPid)} MiB`);
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
     return exitCode === 0 && failed === 0 && passed > 0 ? 0 : 1;
   } finally {
@@ -88,6 +88,15 @@ async function runAva(files: string[], flags: string[], env: Record<string, stri
   // ava prints "N tests passed" when all pass, otherwise "N tests failed" plus a passed count per line.
   const passed = count(/(\d+) tests? passed/) || (failed === 0 ? 0 : countPassedLines(plain));
   return { exitCode, passed, failed };
+}
+
+function peakRssMiB(pid: number): string {
+  try {
+    const kilobytes = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kilobytes ? String(Math.round(Number(kilobytes) / 1024)) : '?';
+  } catch {
+    return '?';
+  }
 }
 
 function hasTests(directory: string): boolean {

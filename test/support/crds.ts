@@ -8,12 +8,14 @@
 //   files are apiextensions.k8s.io/v1beta1; they are converted to v1, as an upgraded cluster serves them.
 // - AdoptedResource (services.k8s.aws): github.com/aws-controllers-k8s/runtime v0.52.0, the last runtime with it.
 // - ACK SageMaker / Application Auto Scaling kinds: the proxy refuses every version of their controller modules,
-//   so ACK_CRDS_DIR (a directory of their CRD YAML files) is used when set; otherwise ack-crds.ts builds stand-ins.
+//   so ACK_CRDS_DIR (a directory of their CRD YAML files), or else shared/crds/ack beside the repository, is used
+//   when present; otherwise ack-crds.ts builds stand-ins.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { ackStandInCrds } from './ack-crds.ts';
 
@@ -39,14 +41,15 @@ export function collectCrds(env: NodeJS.ProcessEnv = process.env): CrdSet {
   provenance.push(`AdoptedResource CRD: from ${ACK_RUNTIME_MODULE}`);
 
   let ackCrds: Crd[];
-  const ackDirectory = env['ACK_CRDS_DIR'];
+  const sharedDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'crds', 'ack');
+  const ackDirectory = env['ACK_CRDS_DIR'] ?? (existsSync(sharedDirectory) ? sharedDirectory : undefined);
   if (ackDirectory && existsSync(ackDirectory)) {
     ackCrds = readYamlDirectory(ackDirectory).filter((crd) => /\.(sagemaker|applicationautoscaling)\.services\.k8s\.aws$/.test(crd.metadata.name));
-    provenance.push(`ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} from ACK_CRDS_DIR=${ackDirectory}`);
+    provenance.push(`ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} real ones from ${ackDirectory}`);
   } else {
     ackCrds = ackStandInCrds();
     provenance.push(
-      `ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} stand-ins (the Go module proxy refuses the controllers' modules; set ACK_CRDS_DIR to use the real ones)`,
+      `ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} stand-ins (the Go module proxy refuses the controllers' modules; set ACK_CRDS_DIR or put them in ../shared/crds/ack to use the real ones)`,
     );
   }
   return { crds: [...oldCrds, ...adopted, ...ackCrds], provenance };
