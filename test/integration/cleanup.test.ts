@@ -212,3 +212,39 @@ test('handover removes observe-only only from adopted objects whose old objects 
   t.is(model!.metadata.annotations?.['services.k8s.aws/read-only'], undefined, 'the model is handed over');
   t.is(config!.metadata.annotations?.['services.k8s.aws/read-only'], 'true', 'the endpoint config still has its old object');
 });
+
+test('when the API server throttles (429 with Retry-After), cleanup waits as told and still removes everything', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'throttled');
+  await seedOldObjects(client, neverCreatedModels(namespace, 40));
+  const user = TEST_TOKENS.find((token) => token.user === 'throttled-user')!;
+  const resource = (group: string, kind: string, plural: string): ResourceType => ({ group, version: 'v1', kind, plural, namespaced: false });
+  const name = `smm-throttled-${namespace}`;
+  await client.create(resource('rbac.authorization.k8s.io', 'ClusterRoleBinding', 'clusterrolebindings'), {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ kind: 'User', name: user.user, apiGroup: 'rbac.authorization.k8s.io' }],
+  } as KubeObject);
+  // API Priority and Fairness: this user gets the smallest share of the server and excess requests are rejected, not queued.
+  await client.create(resource('flowcontrol.apiserver.k8s.io', 'PriorityLevelConfiguration', 'prioritylevelconfigurations'), {
+    apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'PriorityLevelConfiguration', metadata: { name },
+    spec: { type: 'Limited', limited: { nominalConcurrencyShares: 1, lendablePercent: 0, limitResponse: { type: 'Reject' } } },
+  } as KubeObject);
+  await client.create(resource('flowcontrol.apiserver.k8s.io', 'FlowSchema', 'flowschemas'), {
+    apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name },
+    spec: {
+      priorityLevelConfiguration: { name },
+      matchingPrecedence: 100,
+      distinguisherMethod: { type: 'ByUser' },
+      rules: [{
+        subjects: [{ kind: 'User', user: { name: user.user } }],
+        resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'], clusterScope: true }],
+        nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+      }],
+    },
+  } as KubeObject);
+  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--concurrency', '32', '-v', '--backup-dir', backupDirectory()], { kubeconfig: tokenKubeconfig(user.token, namespace) });
+  t.is(result.code, 0, result.stderr.split('\n').filter((line) => line.startsWith('error')).join('\n'));
+  t.regex(result.stderr, / 429 in \d+ms/, 'the server did throttle the run');
+  t.deepEqual(await client.listAll(oldType('Model'), { namespace }), []);
+});

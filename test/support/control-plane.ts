@@ -31,6 +31,8 @@ export const TEST_TOKENS: TokenUser[] = [
   { token: 'exec-credential-token-7c1f', user: 'eks-exec-user', groups: ['system:masters'] },
   { token: 'limited-reader-token-2b9e', user: 'limited-reader', groups: [] },
   { token: 'no-delete-token-51aa', user: 'no-delete-user', groups: [] },
+  // Not in system:masters, whose requests API Priority and Fairness exempts from throttling.
+  { token: 'throttled-token-93c0', user: 'throttled-user', groups: [] },
 ];
 
 export async function startControlPlane(assetsDirectory: string): Promise<ControlPlane> {
@@ -85,7 +87,6 @@ export async function startControlPlane(assetsDirectory: string): Promise<Contro
       '--service-cluster-ip-range=10.0.0.0/24',
       '--allow-privileged=true',
       '--disable-admission-plugins=ServiceAccount',
-      '--enable-priority-and-fairness=false',
     ], path.join(directory, 'apiserver.log'));
     processes.push(apiServer);
 
