@@ -48,7 +48,7 @@ const embeddedJqWasm: Plugin = {
   },
 };
 
-async function bundle(): Promise<string> {
+export async function bundle(): Promise<string> {
   const outfile = path.join(dist, 'bundle', 'kubectl-sagemaker_migrate.cjs');
   await build({
     entryPoints: [path.join(root, 'src', 'main.ts')],
@@ -93,9 +93,12 @@ export function runtimeBinary(packageName: string, version = RUNTIME_NODE_VERSIO
   throw new Error(`${packageName}@${version} has no node binary where expected`);
 }
 
-/** Injects the bundle into a copy of a Node binary; code cache only when the runtime can run here. */
-export function makeExecutable(bundlePath: string, runtime: string, output: string, runnableHere: boolean): void {
-  const work = path.join(dist, 'sea', path.basename(output));
+/**
+ * Injects the bundle into a copy of a Node binary. The blob is made by `blobMaker`, a Node of the same version that
+ * runs here; code cache only when the target runtime itself runs here.
+ */
+export function makeExecutable(bundlePath: string, runtime: string, output: string, blobMaker: string, runnableHere: boolean): void {
+  const work = path.join(dist, 'sea', path.basename(path.dirname(output)) + '-' + path.basename(output));
   mkdirSync(work, { recursive: true });
   const blob = path.join(work, 'sea-prep.blob');
   const config = path.join(work, 'sea-config.json');
@@ -108,7 +111,7 @@ export function makeExecutable(bundlePath: string, runtime: string, output: stri
     assets: { 'jq.wasm': path.join(root, 'node_modules', 'jq-web', 'jq.wasm') },
   }));
   // The blob must come from the same Node version as the binary it goes into.
-  execFileSync(runnableHere ? runtime : process.execPath, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(blobMaker, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   mkdirSync(path.dirname(output), { recursive: true });
   copyFileSync(runtime, output);
   chmodSync(output, 0o755);
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
   log(`bundled ${path.relative(root, bundlePath)}`);
   const runtime = runtimeBinary(runtimePackage());
   const output = path.join(dist, 'kubectl-sagemaker_migrate');
-  makeExecutable(bundlePath, runtime, output, true);
+  makeExecutable(bundlePath, runtime, output, runtime, true);
   log(`built ${path.relative(root, output)} with Node ${RUNTIME_NODE_VERSION} in ${Math.round((Date.now() - started) / 1000)}s`);
 }
 

