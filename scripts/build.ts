@@ -4,7 +4,7 @@
 // (Node 20, which runs the build, is past its end of life), cached outside the repository.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,13 +120,31 @@ export function makeExecutable(bundlePath: string, runtime: string, output: stri
   execFileSync(process.execPath, [postject, output, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2', ...macho], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/** Newest modification time among the files a build reads. */
+function newestInput(): number {
+  const files: string[] = [path.join(root, 'package-lock.json'), fileURLToPath(import.meta.url)];
+  const walk = (directory: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.push(full);
+    }
+  };
+  walk(path.join(root, 'src'));
+  return Math.max(...files.map((file) => statSync(file).mtimeMs));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  const output = path.join(dist, 'kubectl-sagemaker_migrate');
+  if (!process.argv.includes('--force') && existsSync(output) && statSync(output).mtimeMs > newestInput()) {
+    log(`${path.relative(root, output)} is up to date`);
+    return;
+  }
   rmSync(path.join(dist, 'sea'), { recursive: true, force: true });
   const bundlePath = await bundle();
   log(`bundled ${path.relative(root, bundlePath)}`);
   const runtime = runtimeBinary(runtimePackage());
-  const output = path.join(dist, 'kubectl-sagemaker_migrate');
   makeExecutable(bundlePath, runtime, output, runtime, true);
   log(`built ${path.relative(root, output)} with Node ${RUNTIME_NODE_VERSION} in ${Math.round((Date.now() - started) / 1000)}s`);
 }

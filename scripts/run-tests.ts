@@ -1,54 +1,25 @@
 // `npm test`: builds (or reuses) kube-apiserver + etcd, starts one real control plane with the real CRDs for the
 // whole run, runs every ava suite against it, stops it, and ends with the line `N passed, M failed`.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startControlPlane } from '../test/support/control-plane.ts';
-import { collectCrds } from '../test/support/crds.ts';
-import { installCrds } from '../test/support/install-crds.ts';
-import { installBaselineControllers } from '../test/support/deployments.ts';
-import { loadKubeConfig } from '../src/kube/config.ts';
-import { KubeClient } from '../src/kube/client.ts';
+import { BINARY, startEnvironment } from '../test/support/environment.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message: string): void => void process.stderr.write(`run-tests: ${message}\n`);
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const assets = execFileSync('bash', [path.join(root, 'scripts', 'envtest-assets.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-  log(`control-plane binaries: ${assets} (${Math.round((Date.now() - started) / 1000)}s)`);
-
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'build.ts')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  log(`bundled binary: dist/kubectl-sagemaker_migrate (${Math.round((Date.now() - started) / 1000)}s since start)`);
-
-  const crdSet = collectCrds();
-  for (const line of crdSet.provenance) log(line);
-
-  const controlPlane = await startControlPlane(assets);
-  const stopOnSignal = (signal: NodeJS.Signals): void => {
-    void controlPlane.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
+  const controlPlane = await startEnvironment(log);
   try {
-    log(`control plane up at ${controlPlane.server} (${Math.round((Date.now() - started) / 1000)}s since start)`);
-    const client = new KubeClient(loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath }).kubeConfig);
-    await installCrds(client, crdSet.crds);
-    await installBaselineControllers(client);
-    client.close();
-    log(`${crdSet.crds.length} CRDs established, baseline ACK controller Deployments in ack-system`);
-
     const env = {
       SMM_TEST_KUBECONFIG: controlPlane.kubeconfigPath,
       SMM_TEST_SERVER: controlPlane.server,
       SMM_TEST_CA: controlPlane.caPath,
       SMM_TEST_APISERVER_PID: String(controlPlane.apiServerPid),
-      SMM_TEST_BINARY: path.join(root, 'dist', 'kubectl-sagemaker_migrate'),
+      SMM_TEST_BINARY: BINARY,
     };
     const requested = process.argv.slice(2);
     // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones.

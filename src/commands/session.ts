@@ -7,7 +7,7 @@ import { parseDump } from '../core/dump.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Inventory } from '../core/inventory.ts';
 import { KubeClient } from '../kube/client.ts';
-import { loadKubeConfig, type LoadedConfig } from '../kube/config.ts';
+import type { LoadedConfig } from '../kube/config.ts';
 import { createTerminal, type Terminal } from '../ui/terminal.ts';
 import { selectedKinds, validateCommon, type CommonArgs } from './flags.ts';
 import { validateJqFilter } from '../ui/jq.ts';
@@ -29,6 +29,8 @@ export async function prepare(args: CommonArgs): Promise<Terminal> {
 }
 
 export async function withSession<T>(args: CommonArgs, terminal: Terminal, work: (session: Session) => Promise<T>): Promise<T> {
+  // The Kubernetes client library is large; loading it only here keeps --help and offline commands fast.
+  const { loadKubeConfig } = await import('../kube/config.ts');
   const config = loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context, namespace: args.namespace });
   const client = new KubeClient(config.kubeConfig, {
     requestTimeoutMs: args.requestTimeout * 1000,

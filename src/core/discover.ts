@@ -7,6 +7,7 @@ import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SA
 import { findAckControllers, findOldOperators, type DeploymentFacts } from './controllers.ts';
 import type { ClusterFacts, Inventory } from './inventory.ts';
 import { OLD_GROUP, OLD_KINDS, OLD_VERSION, type OldKind } from './kinds.ts';
+import { projectAckObject, projectForPlan } from './projection.ts';
 import { targetsOf } from './targets.ts';
 
 export interface Scope {
@@ -24,7 +25,9 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
   const kinds = (scope.kinds ?? OLD_KINDS).filter((kind) => servedOld.has(kind.plural));
   const oldObjects: KubeObject[] = [];
   for (const kind of kinds) {
-    oldObjects.push(...(await client.listAll(kind, { namespace: scope.namespace, labelSelector: scope.labelSelector })));
+    for await (const object of client.list(kind, { namespace: scope.namespace, labelSelector: scope.labelSelector })) {
+      oldObjects.push(projectForPlan(kind, object));
+    }
   }
 
   const servedSageMaker = await servedPlurals(client, SAGEMAKER_GROUP, 'v1alpha1');
@@ -35,7 +38,9 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
     return (kind.group === SAGEMAKER_GROUP ? servedSageMaker : servedAutoscaling).has(kind.plural);
   });
   const ackObjects: KubeObject[] = [];
-  for (const name of servedAckKinds) ackObjects.push(...(await client.listAll(ACK_KINDS[name], { namespace: scope.namespace })));
+  for (const name of servedAckKinds) {
+    for await (const object of client.list(ACK_KINDS[name], { namespace: scope.namespace })) ackObjects.push(projectAckObject(ACK_KINDS[name], object));
+  }
   const adoptedResourceCrdServed = servedCore.has(ADOPTED_RESOURCE_TYPE.plural);
   const adoptedResources = adoptedResourceCrdServed ? await client.listAll(ADOPTED_RESOURCE_TYPE, { namespace: scope.namespace }) : [];
 

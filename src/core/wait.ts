@@ -1,5 +1,6 @@
 // Watches (does not poll) the ACK objects of a plan until every target is adopted or failed, or the timeout passes.
 
+import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, ResourceType } from '../kube/objects.ts';
 import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from './ack-kinds.ts';
@@ -47,6 +48,8 @@ export async function waitForAdoption(plan: MigrationPlan, client: KubeClient, o
   }
 
   const controller = new AbortController();
+  // One signal ends every watch; with many namespaces that is many listeners, which is expected here.
+  setMaxListeners(0, controller.signal);
   let finish: () => void = () => undefined;
   const allSettled = new Promise<void>((resolve) => (finish = resolve));
   const recompute = (): void => {

@@ -5,7 +5,7 @@ import https from 'node:https';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { apiErrorFromResponse, credentialError, KubeApiError, transportError } from './errors.ts';
+import { apiErrorFromResponse, ConnectionResetError, credentialError, KubeApiError, transportError } from './errors.ts';
 import { apiVersionOf, type KubeObject, type ResourceType } from './objects.ts';
 import { MigrateError } from '../core/errors.ts';
 
@@ -252,8 +252,20 @@ export class KubeClient {
     const maxRetries = this.options.maxRetries ?? 6;
     for (let attempt = 0; ; attempt += 1) {
       const started = Date.now();
-      const response = await this.open(spec);
-      const body = await readBody(response);
+      let response: http.IncomingMessage;
+      let body: string;
+      try {
+        response = await this.open(spec);
+        body = await readBody(response);
+      } catch (error) {
+        // A kept-alive socket the server closed while idle breaks under the next request; every write here is
+        // guarded (AlreadyExists, resourceVersion, uid preconditions), so sending it again is safe.
+        if (error instanceof ConnectionResetError && attempt < maxRetries) {
+          await sleep(retryDelayMs(undefined, attempt));
+          continue;
+        }
+        throw error;
+      }
       const status = response.statusCode ?? 0;
       this.options.onRequest?.({ method: spec.method, url: this.url(spec), status, milliseconds: Date.now() - started });
       if (status >= 200 && status < 300) return body.length > 0 ? JSON.parse(body) : {};
@@ -359,7 +371,11 @@ function retryDelayMs(retryAfter: string | string[] | undefined, attempt: number
 
 async function readBody(response: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw transportError('the API server', error as NodeJS.ErrnoException);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -49,9 +49,15 @@ export function apiErrorFromResponse(method: string, url: string, code: number, 
   return new KubeApiError(code, reason, `${reason.toLowerCase() === 'unknown' ? `HTTP ${code}` : reason}: ${message}`, details);
 }
 
+/** A connection that broke under a request: the server may well be fine, so the request can be sent again. */
+export class ConnectionResetError extends ClusterError {}
+
 export function transportError(server: string, error: NodeJS.ErrnoException): ClusterError {
   const code = error.code ?? '';
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(code)) {
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    return new ConnectionResetError(`the connection to ${server} was reset (${code}) repeatedly: check the network or the API server's health`, error.stack);
+  }
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(code)) {
     return new ClusterError(`cannot reach the API server at ${server} (${code}): check the context and your network`, error.stack);
   }
   if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {

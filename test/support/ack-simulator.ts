@@ -10,6 +10,7 @@
 //   found"; a target that already exists is left untouched and still reported adopted.
 // It never talks to AWS; `awsWrites` records what real ACK would have written (tags when not read-only).
 
+import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { isNotFound } from '../../src/kube/errors.ts';
 import { stringAt, type KubeObject, type ResourceType } from '../../src/kube/objects.ts';
@@ -76,6 +77,7 @@ export class AdoptionSimulator {
   }
 
   start(): void {
+    setMaxListeners(0, this.controller.signal);
     for (const namespace of this.options.namespaces) {
       for (const kind of KINDS) this.loops.push(this.watchLoop(kind, namespace, (object) => this.reconcileAnnotated(kind, object)));
       this.loops.push(this.watchLoop(ADOPTED_RESOURCE, namespace, (object) => this.reconcileAdoptedResource(object)));

@@ -6,6 +6,7 @@ import yaml from 'js-yaml';
 import { OLD_KINDS, oldKindByName } from '../../src/core/kinds.ts';
 import { targetsOf } from '../../src/core/targets.ts';
 import { kubernetesNameFor } from '../../src/core/names.ts';
+import { projectForPlan } from '../../src/core/projection.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
 function fixture(name: string): KubeObject {
@@ -121,4 +122,14 @@ test('autoscaling objects are named after endpoint and variant', (t) => {
   t.is(names[0], 'host-xgboost-def0e83e0d5f11eaaa450a350733ba06-alltraffic-' + names[0]!.slice(-8));
   t.true(names.every((name) => /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(name) && name.length <= 253));
   t.is(new Set(names).size, names.length);
+});
+
+test('the projection kept for planning holds every field the kinds table reads, and little else', (t) => {
+  const deployment = fixture('hosting-deployment.yaml');
+  const projected = projectForPlan(kind('HostingDeployment'), deployment);
+  t.deepEqual(targetsOf(kind('HostingDeployment'), projected), targetsOf(kind('HostingDeployment'), deployment));
+  t.is(projected.spec?.['models'], undefined);
+  t.deepEqual(projected.metadata.finalizers, ['sagemaker-operator-finalizer']);
+  const policy = fixture('autoscaling-policy.yaml');
+  t.deepEqual(targetsOf(kind('HostingAutoscalingPolicy'), projectForPlan(kind('HostingAutoscalingPolicy'), policy)), targetsOf(kind('HostingAutoscalingPolicy'), policy));
 });
