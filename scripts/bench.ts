@@ -16,7 +16,7 @@ import type { KubeObject } from '../src/kube/objects.ts';
 import { AdoptionSimulator, type SimulatedAwsResource } from '../test/support/ack-simulator.ts';
 import { NAMESPACE_TYPE } from '../test/support/cluster.ts';
 import { BINARY, ROOT, startEnvironment } from '../test/support/environment.ts';
-import { oldType } from '../test/support/scenario.ts';
+import { oldTrainingJob, oldType } from '../test/support/scenario.ts';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick
@@ -31,21 +31,6 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
   await Promise.all(Array.from({ length: limit }, async () => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
   }));
-}
-
-function trainingJob(namespace: string, name: string): KubeObject {
-  return {
-    apiVersion: 'sagemaker.aws.amazon.com/v1',
-    kind: 'TrainingJob',
-    metadata: { name, namespace, finalizers: ['sagemaker-operator-finalizer'] },
-    spec: {
-      region: 'us-east-2', trainingJobName: name, roleArn: ROLE,
-      algorithmSpecification: { trainingImage: '433757028032.dkr.ecr.us-east-2.amazonaws.com/xgboost:1', trainingInputMode: 'File' },
-      outputDataConfig: { s3OutputPath: 's3://ml-bucket/output' },
-      resourceConfig: { instanceCount: 1, instanceType: 'ml.m4.xlarge', volumeSizeInGB: 5 },
-      stoppingCondition: { maxRuntimeInSeconds: 86400 },
-    },
-  };
 }
 
 /** The ACK TrainingJob as ACK leaves it after adoption (what the simulator writes), so cleanup may proceed. */
@@ -80,7 +65,7 @@ async function seed(client: KubeClient, prefix: string, count: number, namespace
   // Each phase gets its own AWS names: the same name in the same region is the same AWS resource to the plan.
   const jobs = Array.from({ length: count }, (_, index) => ({ namespace: namespaces[index % namespaceCount]!, name: `${prefix}-job-${index}` }));
   await inParallel(jobs, 16, async ({ namespace, name }) => {
-    await client.create(TRAINING_JOB, trainingJob(namespace, name));
+    await client.create(TRAINING_JOB, oldTrainingJob(namespace, name, name));
     if (options.status) await client.patchStatus(TRAINING_JOB, name, namespace, { status: { trainingJobStatus: 'Completed', sageMakerTrainingJobName: name } });
     if (options.adopted) await client.create(ACK_KINDS.TrainingJob, adoptedAckTrainingJob(namespace, name));
   });

@@ -108,6 +108,9 @@ export function makeExecutable(bundlePath: string, runtime: string, output: stri
     disableExperimentalSEAWarning: true,
     useCodeCache: runnableHere,
     useSnapshot: false,
+    // V8's young generation otherwise grows to tens of MiB on large lists; 2 MiB semi-spaces kept status over
+    // 10,000 objects at 163 MiB instead of 223 MiB (measured), for a few more quick scavenges.
+    execArgv: ['--max-semi-space-size=2'],
     assets: { 'jq.wasm': path.join(root, 'node_modules', 'jq-web', 'jq.wasm') },
   }));
   // The blob must come from the same Node version as the binary it goes into.

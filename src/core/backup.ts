@@ -1,7 +1,7 @@
 // Writes each object, exactly as read, to the backup directory and fsyncs it before anything about it changes.
 // A file is never overwritten: its name carries the object's resourceVersion, so reruns only add files.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../kube/objects.ts';
@@ -18,33 +18,36 @@ export function backupFileFor(directory: string, object: KubeObject): string {
   return path.join(directory, namespace, `${object.kind}.${group}.${object.metadata.name}.rv${object.metadata.resourceVersion ?? '0'}.yaml`);
 }
 
-function fsyncDirectory(directory: string): void {
-  const handle = openSync(directory, 'r');
+async function fsyncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r');
   try {
-    fsyncSync(handle);
+    await handle.sync();
   } finally {
-    closeSync(handle);
+    await handle.close();
   }
 }
 
-/** Throws when the backup cannot be made durable; the caller must then leave the object alone. */
-export function writeBackup(directory: string, object: KubeObject): string {
+/**
+ * Throws when the backup cannot be made durable; the caller must then leave the object alone.
+ * Asynchronous on purpose: fsync blocks, and in the thread pool many backups proceed while requests are in flight.
+ */
+export async function writeBackup(directory: string, object: KubeObject): Promise<string> {
   const file = backupFileFor(directory, object);
-  mkdirSync(path.dirname(file), { recursive: true });
-  let handle: number;
+  await mkdir(path.dirname(file), { recursive: true });
+  let handle;
   try {
-    handle = openSync(file, 'wx');
+    handle = await open(file, 'wx');
   } catch (error) {
     // The same resourceVersion was already saved by an earlier run: that copy is identical.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return file;
     throw error;
   }
   try {
-    writeSync(handle, yaml.dump(object, { noRefs: true, lineWidth: -1 }));
-    fsyncSync(handle);
+    await handle.writeFile(yaml.dump(object, { noRefs: true, lineWidth: -1 }));
+    await handle.sync();
   } finally {
-    closeSync(handle);
+    await handle.close();
   }
-  fsyncDirectory(path.dirname(file));
+  await fsyncDirectory(path.dirname(file));
   return file;
 }

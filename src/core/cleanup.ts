@@ -93,7 +93,7 @@ async function cleanOne(item: CleanupItem, client: KubeClient, backupDirectory: 
         return { item, result: 'replaced', message: 'an object of the same name was created after planning; it was left alone, run cleanup again to judge it' };
       }
       const withKind = { ...live, apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind };
-      backup = writeBackup(backupDirectory, withKind);
+      backup = await writeBackup(backupDirectory, withKind);
       try {
         if ((live.metadata.finalizers ?? []).length > 0) {
           // The resourceVersion makes this a compare-and-swap: a concurrent change gives 409 and a fresh look.
@@ -145,7 +145,7 @@ export async function deleteOldCrds(client: KubeClient, backupDirectory: string)
       if (isNotFound(error)) continue;
       throw error;
     }
-    writeBackup(backupDirectory, { ...crd, apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' });
+    await writeBackup(backupDirectory, { ...crd, apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' });
     await client.delete(CRD_TYPE, name, undefined, { uid: crd.metadata.uid! });
     deleted.push(name);
   }

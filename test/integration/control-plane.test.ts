@@ -3,28 +3,12 @@
 import test from 'ava';
 import { adminClient, closeAfter, freshNamespace } from '../support/cluster.ts';
 import { isConflict, isNotFound } from '../../src/kube/errors.ts';
-import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
+import type { ResourceType } from '../../src/kube/objects.ts';
+import { oldTrainingJob } from '../support/scenario.ts';
 
 const OLD_TRAINING_JOB: ResourceType = { group: 'sagemaker.aws.amazon.com', version: 'v1', kind: 'TrainingJob', plural: 'trainingjobs', namespaced: true };
 const ACK_ENDPOINT: ResourceType = { group: 'sagemaker.services.k8s.aws', version: 'v1alpha1', kind: 'Endpoint', plural: 'endpoints', namespaced: true };
 const ADOPTED_RESOURCE: ResourceType = { group: 'services.k8s.aws', version: 'v1alpha1', kind: 'AdoptedResource', plural: 'adoptedresources', namespaced: true };
-
-function oldTrainingJob(namespace: string, name: string): KubeObject {
-  return {
-    apiVersion: 'sagemaker.aws.amazon.com/v1',
-    kind: 'TrainingJob',
-    metadata: { name, namespace, finalizers: ['sagemaker-operator-finalizer'] },
-    spec: {
-      region: 'us-east-2',
-      roleArn: 'arn:aws:iam::123456789012:role/sagemaker-role',
-      algorithmSpecification: { trainingImage: '123.dkr.ecr.us-east-2.amazonaws.com/xgboost:1', trainingInputMode: 'File' },
-      outputDataConfig: { s3OutputPath: 's3://bucket/output' },
-      resourceConfig: { instanceCount: 1, instanceType: 'ml.m4.xlarge', volumeSizeInGB: 5 },
-      stoppingCondition: { maxRuntimeInSeconds: 86400 },
-      inputDataConfig: [{ channelName: 'train', dataSource: { s3DataSource: { s3DataType: 'S3Prefix', s3Uri: 's3://bucket/train' } } }],
-    },
-  };
-}
 
 test('the real old-operator TrainingJob CRD rejects an object that misses required fields', async (t) => {
   const client = closeAfter(t, adminClient());

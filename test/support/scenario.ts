@@ -42,6 +42,25 @@ export function exampleObjects(namespace: string): KubeObject[] {
   });
 }
 
+/** A TrainingJob that passes the real old CRD, as users wrote them; `trainingJobName` names it in AWS. */
+export function oldTrainingJob(namespace: string, name: string, trainingJobName?: string): KubeObject {
+  return {
+    apiVersion: 'sagemaker.aws.amazon.com/v1',
+    kind: 'TrainingJob',
+    metadata: { name, namespace, finalizers: ['sagemaker-operator-finalizer'] },
+    spec: {
+      region: 'us-east-2',
+      ...(trainingJobName ? { trainingJobName } : {}),
+      roleArn: 'arn:aws:iam::123456789012:role/sagemaker-role',
+      algorithmSpecification: { trainingImage: '433757028032.dkr.ecr.us-east-2.amazonaws.com/xgboost:1', trainingInputMode: 'File' },
+      outputDataConfig: { s3OutputPath: 's3://ml-bucket/output' },
+      resourceConfig: { instanceCount: 1, instanceType: 'ml.m4.xlarge', volumeSizeInGB: 5 },
+      stoppingCondition: { maxRuntimeInSeconds: 86400 },
+      inputDataConfig: [{ channelName: 'train', dataSource: { s3DataSource: { s3DataType: 'S3Prefix', s3Uri: 's3://ml-bucket/train' } } }],
+    },
+  };
+}
+
 /** Model objects with finalizers that never reached AWS (no name in status): cleanup may remove them without adoption. */
 export function neverCreatedModels(namespace: string, count: number, prefix = 'model'): KubeObject[] {
   return Array.from({ length: count }, (_, index) => ({
