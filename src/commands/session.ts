@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { discover } from '../core/discover.ts';
 import { parseDump } from '../core/dump.ts';
 import { UsageError } from '../core/errors.ts';
+import { labelMatcher } from '../core/selector.ts';
 import type { Inventory } from '../core/inventory.ts';
 import { KubeClient } from '../kube/client.ts';
 import type { LoadedConfig } from '../kube/config.ts';
@@ -64,8 +65,12 @@ export function inventoryFromFile(file: string, args: CommonArgs): Inventory {
   const inventory = parseDump(text, file === '-' ? 'standard input' : file);
   const kinds = selectedKinds(args);
   const namespace = args.allNamespaces ? undefined : args.namespace;
+  const matchesLabels = labelMatcher(args.selector);
   inventory.oldObjects = inventory.oldObjects.filter(
-    (object) => (!kinds || kinds.some((kind) => kind.kind === object.kind)) && (!namespace || object.metadata.namespace === namespace),
+    (object) =>
+      (!kinds || kinds.some((kind) => kind.kind === object.kind)) &&
+      (!namespace || object.metadata.namespace === namespace) &&
+      matchesLabels(object.metadata.labels),
   );
   return inventory;
 }
