@@ -24,6 +24,7 @@ const sizes = quick
   : { cleanup: 2000, cleanupNamespaces: 20, adopt: 500, rss: 10_000, startupRuns: 11 };
 const log = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
 const TRAINING_JOB = oldType('TrainingJob');
+const ANALYSIS_MARKER = '<!-- analysis: kept across runs -->';
 const ROLE = 'arn:aws:iam::123456789012:role/sagemaker-role';
 
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
@@ -177,7 +178,11 @@ function writeReport(results: Record<string, string>): void {
     ...Object.entries(results).map(([name, value]) => `| ${name} | ${value} |`),
     '',
   ];
-  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), lines.join('\n'));
+  // The analysis below the marker is written by people; each run replaces only the figures above it.
+  const file = path.join(ROOT, 'docs', 'benchmarks.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const analysis = previous.includes(ANALYSIS_MARKER) ? previous.slice(previous.indexOf(ANALYSIS_MARKER)) : `${ANALYSIS_MARKER}\n`;
+  writeFileSync(file, `${lines.join('\n')}\n${analysis}`);
 }
 
 main().catch((error: Error) => {
