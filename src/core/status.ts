@@ -3,7 +3,7 @@
 
 import type { KubeObject } from '../kube/objects.ts';
 import { ACK_ANNOTATIONS, ACK_KINDS, ackKindByGroupKind } from './ack-kinds.ts';
-import { observeAnnotationTarget, type AdoptionState } from './adoption-state.ts';
+import { observeAnnotationTarget, parseAdoptionFields, type AdoptionState } from './adoption-state.ts';
 import type { Inventory } from './inventory.ts';
 import { MANAGED_BY_LABEL, SOURCES_ANNOTATION } from './manifests.ts';
 import type { MigrationPlan } from './plan.ts';
@@ -86,7 +86,7 @@ function migratedRows(ackObjects: KubeObject[], presentSources: Set<string>): St
         ackKind: kind.kind,
         namespace: object.metadata.namespace ?? 'default',
         name: object.metadata.name,
-        awsName: object.metadata.annotations?.[ACK_ANNOTATIONS.adoptionFields] ?? '',
+        awsName: parseAdoptionFields(object.metadata.annotations?.[ACK_ANNOTATIONS.adoptionFields])[kind.primaryField] ?? '',
         method: undefined,
         state: observation.state,
         ...(observation.synced ? { synced: observation.synced } : {}),

@@ -46,6 +46,11 @@ test('cleanup removes adopted objects after backing each one up exactly as it wa
     t.true((copies![0]!.metadata.finalizers ?? []).length > 0, 'the backup still has the finalizers it was read with');
   }
   t.regex(result.stderr, new RegExp(`removed ${before.length}, already gone 0, kept 0, failed 0`));
+  const status = await runPlugin(['status', '-n', namespace, '-o', 'json'], { kubeconfig: testKubeconfig() });
+  const rows = (JSON.parse(status.stdout) as { rows: Array<{ source: string; oldObject: string; targets: Array<{ awsName: string }> }> }).rows;
+  const endpointRow = rows.find((row) => row.source === `HostingDeployment ${namespace}/host-xgboost`)!;
+  t.is(endpointRow.oldObject, 'gone');
+  t.true(endpointRow.targets.some((target) => target.awsName === 'host-xgboost-def0e83e0d5f11eaaa450a350733ba06'));
 });
 
 test('cleanup keeps every object whose AWS resources are not adopted and exits 5', async (t) => {
