@@ -1,7 +1,7 @@
 // Decides, per old object, whether cleanup may remove it (pure): only when every AWS resource it stands for is
 // adopted by ACK, or when the user explicitly accepts a documented exception.
 
-import type { MigrationPlan, PlannedSource } from './plan.ts';
+import { sourceRef, type MigrationPlan, type PlannedSource } from './plan.ts';
 import { OLD_KINDS } from './kinds.ts';
 
 export interface CleanupOptions {
@@ -22,7 +22,7 @@ export interface CleanupItem {
 
 export function decideCleanup(plan: MigrationPlan, options: CleanupOptions): CleanupItem[] {
   const targets = new Map(plan.targets.map((target) => [target.key, target]));
-  const sourcesByRef = new Map(plan.sources.map((source) => [`${source.kind} ${source.namespace}/${source.name}`, source]));
+  const sourcesByRef = new Map(plan.sources.map((source) => [sourceRef(source.kind, source.namespace, source.name), source]));
 
   const adoptionGap = (source: PlannedSource): string | undefined => {
     const missing = source.targetKeys.map((key) => targets.get(key)!).filter((target) => target.state !== 'adopted');

@@ -7,7 +7,7 @@ import { ACK_ANNOTATIONS, ackKindByGroupKind } from './ack-kinds.ts';
 import { observeAnnotationTarget } from './adoption-state.ts';
 import type { Inventory } from './inventory.ts';
 import { MANAGED_BY_LABEL, SOURCES_ANNOTATION } from './manifests.ts';
-import type { DeletionPolicy } from './plan.ts';
+import { sourceRef, type DeletionPolicy } from './plan.ts';
 
 export interface HandoverItem {
   object: KubeObject;
@@ -16,7 +16,7 @@ export interface HandoverItem {
 }
 
 export function decideHandover(inventory: Inventory): HandoverItem[] {
-  const present = new Set(inventory.oldObjects.map((object) => `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`));
+  const present = new Set(inventory.oldObjects.map((object) => sourceRef(object.kind, object.metadata.namespace, object.metadata.name)));
   return inventory.ackObjects
     .filter((object) => object.metadata.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY_LABEL['app.kubernetes.io/managed-by'])
     .filter((object) => object.metadata.annotations?.[ACK_ANNOTATIONS.readOnly] === 'true')

@@ -79,6 +79,14 @@ export interface MigrationPlan {
   blockers: Blocker[];
 }
 
+/**
+ * How an old object is named in plans, reports and the sources annotation on ACK objects, e.g.
+ * `Model ml/churn-model`. status and handover read that annotation back, so this is the one place that builds it.
+ */
+export function sourceRef(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind} ${namespace ?? 'default'}/${name}`;
+}
+
 interface SourceEntry {
   kind: OldKind;
   object: KubeObject;
@@ -107,7 +115,7 @@ export function buildPlan(inventory: Inventory, options: PlanOptions): Migration
     for (const awsTarget of awsTargets) {
       source.targetKeys.push(awsTarget.key);
       const planned = targets.get(awsTarget.key) ?? planTarget(awsTarget, entry, existing, takenNames, methodFor(awsTarget.ackKind), inventory);
-      planned.sources.push(`${entry.kind.kind} ${objectRef(entry.object)}`);
+      planned.sources.push(sourceRef(entry.kind.kind, entry.object.metadata.namespace, entry.object.metadata.name));
       targets.set(awsTarget.key, planned);
     }
     sources.push(source);
@@ -159,8 +167,9 @@ function tuningJobIndex(entries: SourceEntry[]): Array<{ awsName: string; ref: s
   return entries
     .filter((entry) => entry.kind.kind === 'HyperparameterTuningJob')
     .flatMap((entry) => {
-      const awsName = stringAt(entry.object, 'status.sageMakerHyperParameterTuningJobName') ?? stringAt(entry.object, 'spec.hyperParameterTuningJobName');
-      return awsName ? [{ awsName, ref: objectRef(entry.object), namespace: entry.object.metadata.namespace ?? '' }] : [];
+      const awsName = targetsOf(entry.kind, entry.object)[0]?.identifiers['hyperParameterTuningJobName'];
+      const namespace = entry.object.metadata.namespace ?? 'default';
+      return awsName ? [{ awsName, ref: sourceRef(entry.kind.kind, namespace, entry.object.metadata.name), namespace }] : [];
     });
 }
 
@@ -179,12 +188,12 @@ function describeSource(entry: SourceEntry, tuningJobs: Array<{ awsName: string;
   if (isHostingChild(object)) {
     const labels = object.metadata.labels ?? {};
     const parentNamespace = labels[HOSTING_DEPLOYMENT_OWNER_LABELS.namespace] ?? base.namespace;
-    return { ...base, role: 'hosting-deployment-child', parent: `HostingDeployment ${parentNamespace}/${labels[HOSTING_DEPLOYMENT_OWNER_LABELS.name]}` };
+    return { ...base, role: 'hosting-deployment-child', parent: sourceRef('HostingDeployment', parentNamespace, labels[HOSTING_DEPLOYMENT_OWNER_LABELS.name] ?? '') };
   }
   if (kind.kind === 'TrainingJob' && isTuningChild(object)) {
     // Spawned training jobs are named `<tuning job name>-<number>-<suffix>` and live in the tuning job's namespace.
     const parent = tuningJobs.find((job) => job.namespace === base.namespace && object.metadata.name.startsWith(`${job.awsName}-`));
-    return parent ? { ...base, role: 'tuning-job-child', parent: `HyperparameterTuningJob ${parent.ref}` } : { ...base, role: 'tuning-job-child' };
+    return parent ? { ...base, role: 'tuning-job-child', parent: parent.ref } : { ...base, role: 'tuning-job-child' };
   }
   return base;
 }
@@ -330,7 +339,7 @@ function blockersOf(inventory: Inventory, targets: PlannedTarget[], sources: Pla
   for (const source of sources.filter((candidate) => candidate.owners.length > 0)) {
     blockers.push({
       step: 'cleanup',
-      message: `${source.kind} ${source.namespace}/${source.name} is managed by ${source.owners.join(', ')}: remove it from that source first, or it comes back`,
+      message: `${sourceRef(source.kind, source.namespace, source.name)} is managed by ${source.owners.join(', ')}: remove it from that source first, or it comes back`,
     });
   }
   return blockers;

@@ -6,7 +6,7 @@ import { ACK_ANNOTATIONS, ACK_KINDS, ackKindByGroupKind } from './ack-kinds.ts';
 import { observeAnnotationTarget, parseAdoptionFields, type AdoptionState } from './adoption-state.ts';
 import type { Inventory } from './inventory.ts';
 import { MANAGED_BY_LABEL, SOURCES_ANNOTATION } from './manifests.ts';
-import type { MigrationPlan } from './plan.ts';
+import { sourceRef, type MigrationPlan } from './plan.ts';
 
 export interface StatusTarget {
   ackKind: string;
@@ -37,7 +37,7 @@ export function buildStatus(plan: MigrationPlan, inventory: Inventory): StatusRe
   const targets = new Map(plan.targets.map((target) => [target.key, target]));
   const readOnlyByName = new Map(inventory.ackObjects.map((object) => [`${object.kind}|${object.metadata.namespace}|${object.metadata.name}`, object.metadata.annotations?.[ACK_ANNOTATIONS.readOnly] === 'true']));
   const rows: StatusRow[] = plan.sources.map((source) => ({
-    source: `${source.kind} ${source.namespace}/${source.name}`,
+    source: sourceRef(source.kind, source.namespace, source.name),
     oldObject: 'present',
     ...(source.phase ? { phase: source.phase } : {}),
     ...(source.note ? { note: source.note } : {}),
@@ -57,7 +57,7 @@ export function buildStatus(plan: MigrationPlan, inventory: Inventory): StatusRe
       };
     }),
   }));
-  rows.push(...migratedRows(inventory.ackObjects, new Set(plan.sources.map((source) => `${source.kind} ${source.namespace}/${source.name}`))));
+  rows.push(...migratedRows(inventory.ackObjects, new Set(plan.sources.map((source) => sourceRef(source.kind, source.namespace, source.name)))));
   const summary: Record<AdoptionState, number> = { adopted: 0, pending: 0, failed: 0, 'not-started': 0 };
   const counted = new Set<string>();
   for (const row of rows) {
