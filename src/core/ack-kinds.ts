@@ -57,8 +57,6 @@ export function ackFinalizer(kind: AckKind): string {
   return `finalizers.${kind.group}/${kind.kind}`;
 }
 
-export const ADOPTED_RESOURCE_FINALIZER = 'finalizers.services.k8s.aws/AdoptedResource';
-
 export function ackKindByGroupKind(group: string, kind: string): AckKind | undefined {
   return Object.values(ACK_KINDS).find((candidate) => candidate.group === group && candidate.kind === kind);
 }

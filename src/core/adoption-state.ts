@@ -14,18 +14,21 @@ export interface Observation {
   synced?: string;
 }
 
+function withSync(observation: Observation, synced: string | undefined): Observation {
+  return synced ? { ...observation, synced } : observation;
+}
+
 export function observeAnnotationTarget(object: KubeObject | undefined, kind: AckKind): Observation {
   if (!object) return { state: 'not-started' };
   const synced = findCondition(object, 'ACK.ResourceSynced')?.status;
-  const withSync = (observation: Observation): Observation => (synced ? { ...observation, synced } : observation);
   const terminal = findCondition(object, 'ACK.Terminal');
-  if (terminal?.status === 'True') return withSync({ state: 'failed', message: `ACK.Terminal: ${terminal.message ?? terminal.reason ?? 'terminal'}` });
+  if (terminal?.status === 'True') return withSync({ state: 'failed', message: `ACK.Terminal: ${terminal.message ?? terminal.reason ?? 'terminal'}` }, synced);
   const recoverable = findCondition(object, 'ACK.Recoverable');
-  if (recoverable?.status === 'True') return withSync({ state: 'failed', message: `ACK.Recoverable: ${recoverable.message ?? recoverable.reason ?? 'recoverable error'}` });
+  if (recoverable?.status === 'True') return withSync({ state: 'failed', message: `ACK.Recoverable: ${recoverable.message ?? recoverable.reason ?? 'recoverable error'}` }, synced);
   const adopted = object.metadata.annotations?.[ACK_ANNOTATIONS.adopted] === 'true';
   const managed = (object.metadata.finalizers ?? []).includes(ackFinalizer(kind));
-  if (adopted && managed) return withSync({ state: 'adopted' });
-  return withSync({ state: 'pending', message: adopted ? 'adopted annotation set, ACK finalizer missing' : 'waiting for the ACK controller' });
+  if (adopted && managed) return withSync({ state: 'adopted' }, synced);
+  return withSync({ state: 'pending', message: adopted ? 'adopted annotation set, ACK finalizer missing' : 'waiting for the ACK controller' }, synced);
 }
 
 export function observeAdoptedResource(adoptedResource: KubeObject | undefined, target: KubeObject | undefined): Observation {
@@ -34,20 +37,18 @@ export function observeAdoptedResource(adoptedResource: KubeObject | undefined, 
     if (target) {
       const kind = ackKindByGroupKind(target.apiVersion.split('/')[0] ?? '', target.kind);
       if (kind && (target.metadata.finalizers ?? []).includes(ackFinalizer(kind))) {
-        const synced = findCondition(target, 'ACK.ResourceSynced')?.status;
-        return synced ? { state: 'adopted', synced } : { state: 'adopted' };
+        return withSync({ state: 'adopted' }, findCondition(target, 'ACK.ResourceSynced')?.status);
       }
     }
     return { state: 'not-started' };
   }
   const synced = target ? findCondition(target, 'ACK.ResourceSynced')?.status : undefined;
-  const withSync = (observation: Observation): Observation => (synced ? { ...observation, synced } : observation);
   const condition = findCondition(adoptedResource, 'ACK.Adopted');
   if (condition?.status === 'True') {
-    return withSync(target ? { state: 'adopted' } : { state: 'pending', message: 'ACK.Adopted is True but the target object is missing' });
+    return withSync(target ? { state: 'adopted' } : { state: 'pending', message: 'ACK.Adopted is True but the target object is missing' }, synced);
   }
-  if (condition?.status === 'False') return withSync({ state: 'failed', message: `ACK.Adopted: ${condition.message ?? 'False'}` });
-  return withSync({ state: 'pending', message: 'waiting for the ACK controller (no ACK.Adopted condition yet)' });
+  if (condition?.status === 'False') return withSync({ state: 'failed', message: `ACK.Adopted: ${condition.message ?? 'False'}` }, synced);
+  return withSync({ state: 'pending', message: 'waiting for the ACK controller (no ACK.Adopted condition yet)' }, synced);
 }
 
 /** Identity keys (with and without region) under which an existing ACK object or AdoptedResource can be found. */

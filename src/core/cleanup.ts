@@ -5,7 +5,7 @@
 
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict, isNotFound } from '../kube/errors.ts';
-import type { KubeObject } from '../kube/objects.ts';
+import { BUILTIN_TYPES, type KubeObject } from '../kube/objects.ts';
 import { writeBackup } from './backup.ts';
 import type { CleanupItem } from './cleanup-plan.ts';
 import { operatorsActingOn, type OldOperatorInstall } from './controllers.ts';
@@ -157,7 +157,7 @@ export async function kindsWithObjectsLeft(client: KubeClient): Promise<string[]
   return kinds;
 }
 
-const CRD_TYPE = { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false };
+const CRD_TYPE = BUILTIN_TYPES.customResourceDefinition;
 
 /** The old operator's CRDs may go only when no object of theirs remains anywhere in the cluster. */
 export async function deleteOldCrds(client: KubeClient, backupDirectory: string): Promise<string[]> {

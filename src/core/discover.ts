@@ -2,7 +2,7 @@
 
 import type { KubeClient } from '../kube/client.ts';
 import { ForbiddenError } from './errors.ts';
-import { stringAt, type KubeObject, type ResourceType } from '../kube/objects.ts';
+import { BUILTIN_TYPES, stringAt, type KubeObject } from '../kube/objects.ts';
 import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SAGEMAKER_GROUP, type AckKindName } from './ack-kinds.ts';
 import { findAckControllers, findOldOperators, type DeploymentFacts } from './controllers.ts';
 import type { ClusterFacts, Inventory } from './inventory.ts';
@@ -17,8 +17,8 @@ export interface Scope {
   kinds?: OldKind[] | undefined;
 }
 
-const DEPLOYMENT_TYPE: ResourceType = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true };
-const POD_TYPE: ResourceType = { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true };
+const DEPLOYMENT_TYPE = BUILTIN_TYPES.deployment;
+const POD_TYPE = BUILTIN_TYPES.pod;
 
 export async function discover(client: KubeClient, scope: Scope, contextName: string): Promise<Inventory> {
   const servedOld = await servedPlurals(client, OLD_GROUP, OLD_VERSION);

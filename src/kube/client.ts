@@ -83,47 +83,40 @@ export class KubeClient {
     return (await this.request({ method: 'GET', path: objectPath(type, namespace, name) })) as KubeObject;
   }
 
-  /** Yields items page by page (limit + continue), so memory stays bounded on large clusters. */
-  async *list(type: ResourceType, options: ListOptions = {}): AsyncGenerator<KubeObject> {
+  /** Every page of a list (limit + continue), items carrying apiVersion/kind, which lists omit on items. */
+  private async *pages(type: ResourceType, options: ListOptions): AsyncGenerator<{ items: KubeObject[]; resourceVersion: string }> {
     let continueToken: string | undefined;
-    do {
-      const page = (await this.request({
-        method: 'GET',
-        path: collectionPath(type, options.namespace),
-        query: {
-          limit: options.pageSize ?? 500,
-          continue: continueToken,
-          labelSelector: options.labelSelector,
-          fieldSelector: options.fieldSelector,
-        },
-      })) as { items?: KubeObject[]; metadata?: { continue?: string } };
-      for (const item of page.items ?? []) {
-        // Lists omit apiVersion/kind on items; restore them so objects can be written back or backed up as-is.
-        yield { ...item, apiVersion: apiVersionOf(type), kind: type.kind };
-      }
-      continueToken = page.metadata?.continue || undefined;
-    } while (continueToken);
-  }
-
-  async listAll(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
-    return (await this.listSnapshot(type, options)).items;
-  }
-
-  /** All pages, and the resourceVersion of the snapshot: a watch started from it misses no change. */
-  async listSnapshot(type: ResourceType, options: ListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string }> {
-    const items: KubeObject[] = [];
-    let continueToken: string | undefined;
-    let resourceVersion = '';
     do {
       const page = (await this.request({
         method: 'GET',
         path: collectionPath(type, options.namespace),
         query: { limit: options.pageSize ?? 500, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
       })) as { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-      resourceVersion ||= page.metadata?.resourceVersion ?? '';
-      for (const item of page.items ?? []) items.push({ ...item, apiVersion: apiVersionOf(type), kind: type.kind });
+      yield {
+        items: (page.items ?? []).map((item) => ({ ...item, apiVersion: apiVersionOf(type), kind: type.kind })),
+        resourceVersion: page.metadata?.resourceVersion ?? '',
+      };
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);
+  }
+
+  /** Yields items page by page, so memory stays bounded on large clusters. */
+  async *list(type: ResourceType, options: ListOptions = {}): AsyncGenerator<KubeObject> {
+    for await (const page of this.pages(type, options)) yield* page.items;
+  }
+
+  async listAll(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
+    return (await this.listSnapshot(type, options)).items;
+  }
+
+  /** All pages, and the resourceVersion of the snapshot (the first page's): a watch started from it misses no change. */
+  async listSnapshot(type: ResourceType, options: ListOptions = {}): Promise<{ items: KubeObject[]; resourceVersion: string }> {
+    const items: KubeObject[] = [];
+    let resourceVersion = '';
+    for await (const page of this.pages(type, options)) {
+      resourceVersion ||= page.resourceVersion;
+      items.push(...page.items);
+    }
     return { items, resourceVersion };
   }
 

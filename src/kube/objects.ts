@@ -45,10 +45,13 @@ export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;
 }
 
-/** The fully qualified resource name kubectl understands, e.g. `trainingjobs.sagemaker.aws.amazon.com`. */
-export function qualifiedResource(type: ResourceType): string {
-  return type.group === '' ? type.plural : `${type.plural}.${type.group}`;
-}
+/** Built-in kinds the plugin and its tests read or write. */
+export const BUILTIN_TYPES = {
+  namespace: { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
+  pod: { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
+  deployment: { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
+  customResourceDefinition: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false },
+} as const satisfies Record<string, ResourceType>;
 
 export function objectRef(object: KubeObject): string {
   const namespace = object.metadata.namespace;

@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
 import { KubeClient } from '../../src/kube/client.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
-import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
+import { BUILTIN_TYPES, type KubeObject, type ResourceType } from '../../src/kube/objects.ts';
 
-export const NAMESPACE_TYPE: ResourceType = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };
+export const NAMESPACE_TYPE = BUILTIN_TYPES.namespace;
 
 export function testKubeconfig(): string {
   const kubeconfig = process.env['SMM_TEST_KUBECONFIG'];

@@ -3,10 +3,10 @@
 
 import type { KubeClient } from '../../src/kube/client.ts';
 import { isAlreadyExists } from '../../src/kube/errors.ts';
-import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
+import { BUILTIN_TYPES, type KubeObject } from '../../src/kube/objects.ts';
 import { NAMESPACE_TYPE } from './cluster.ts';
 
-export const DEPLOYMENT_TYPE: ResourceType = { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true };
+export const DEPLOYMENT_TYPE = BUILTIN_TYPES.deployment;
 
 export const BASELINE_ACK_NAMESPACE = 'ack-system';
 export const CURRENT_ACK_IMAGES = {

@@ -3,16 +3,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { isAlreadyExists } from '../../src/kube/errors.ts';
-import { findCondition, type KubeObject, type ResourceType } from '../../src/kube/objects.ts';
+import { BUILTIN_TYPES, findCondition, type KubeObject } from '../../src/kube/objects.ts';
 import type { Crd } from './crds.ts';
 
-export const CRD_TYPE: ResourceType = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  kind: 'CustomResourceDefinition',
-  plural: 'customresourcedefinitions',
-  namespaced: false,
-};
+export const CRD_TYPE = BUILTIN_TYPES.customResourceDefinition;
 
 export async function installCrds(client: KubeClient, crds: Crd[], timeoutMs = 60_000): Promise<void> {
   for (const crd of crds) {
