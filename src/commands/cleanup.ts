@@ -8,7 +8,7 @@ import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../core/errors.ts';
 import { buildPlan } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';
-import { confirm } from '../ui/prompt.ts';
+import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { withCommonFlags, type CommonArgs } from './flags.ts';
@@ -88,12 +88,12 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
     let outcomes: CleanupOutcome[] = [];
     if (toDelete.length > 0) {
       await refuseWithoutRights(items, session.client);
-      if (!args.yes) {
-        if (!terminal.interactive) throw new SafetyRefusal(`refusing to remove ${toDelete.length} object(s) without confirmation: no terminal to ask; pass --yes`);
-        if (!(await confirm(`Remove ${toDelete.length} old object(s) from context ${session.config.contextName}? Each is backed up to ${backupDirectory} first.`))) {
-          throw new SafetyRefusal('cancelled: nothing was changed');
-        }
-      }
+      await confirmOrRefuse(
+        terminal,
+        args.yes,
+        `remove ${toDelete.length} object(s)`,
+        `Remove ${toDelete.length} old object(s) from context ${session.config.contextName}? Each is backed up to ${backupDirectory} first.`,
+      );
       const progress = terminal.spinner(`removing ${toDelete.length} old object(s)`);
       let done = 0;
       outcomes = await runCleanup(items, session.client, {

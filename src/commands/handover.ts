@@ -1,11 +1,11 @@
 // `handover`: after cleanup, lets ACK manage the adopted AWS resources (removes observe-only from its objects).
 
 import type { Argv } from 'yargs';
-import { PartialFailure, SafetyRefusal, MigrateError } from '../core/errors.ts';
+import { MigrateError, PartialFailure } from '../core/errors.ts';
 import { decideHandover, handOver } from '../core/handover.ts';
 import type { DeletionPolicy } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';
-import { confirm } from '../ui/prompt.ts';
+import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
 import { withCommonFlags, type CommonArgs } from './flags.ts';
 import { inventoryFromCluster, prepare, withSession } from './session.ts';
@@ -41,12 +41,7 @@ async function runHandover(args: HandoverArgs): Promise<void> {
     if (args.dryRun || ready.length === 0) {
       terminal.info(args.dryRun ? `dry run: ${ready.length} object(s) would be handed over; nothing was changed` : 'nothing to hand over');
     } else {
-      if (!args.yes) {
-        if (!terminal.interactive) throw new SafetyRefusal('refusing to hand over without confirmation: no terminal to ask; pass --yes');
-        if (!(await confirm(`Let ACK manage ${ready.length} AWS resource(s)? ACK will then change AWS to match each object's spec.`))) {
-          throw new SafetyRefusal('cancelled: nothing was changed');
-        }
-      }
+      await confirmOrRefuse(terminal, args.yes, 'hand over', `Let ACK manage ${ready.length} AWS resource(s)? ACK will then change AWS to match each object's spec.`);
       const failures: string[] = [];
       for (const item of ready) {
         try {
