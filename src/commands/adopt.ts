@@ -57,7 +57,7 @@ async function runAdopt(args: AdoptArgs): Promise<void> {
     return;
   }
   await withSession(args, terminal, async (session) => {
-    const plan = buildPlan(await inventoryFromCluster(session, args), planOptionsOf(args));
+    const plan = buildPlan(await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate' }), planOptionsOf(args));
     if (args.dryRun === 'client') {
       refuseBlockedAdoption(plan);
       await printManifests(plan, args);

@@ -6,7 +6,7 @@ import { defaultBackupDirectory } from '../core/backup.ts';
 import { deleteOldCrds, refuseWhileOperatorRuns, refuseWithoutRights, runCleanup, type CleanupOutcome } from '../core/cleanup.ts';
 import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../core/errors.ts';
-import { buildPlan } from '../core/plan.ts';
+import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
@@ -62,7 +62,7 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
   await withSession(args, terminal, async (session) => {
     const inventory = await inventoryFromCluster(session, args);
     const cluster = inventory.cluster!;
-    const plan = buildPlan(inventory, { method: 'auto', deletionPolicy: 'retain', readOnly: true, includeTuningJobChildren: false });
+    const plan = buildPlan(inventory, REPORT_PLAN_OPTIONS);
     const namespaces = [...new Set(plan.sources.map((source) => source.namespace))];
     refuseWhileOperatorRuns(cluster, namespaces);
     // The CRDs are cluster-wide, so removing them needs every old operator stopped, not only those in scope.

@@ -4,7 +4,7 @@ import type { Argv, Options } from 'yargs';
 import { UsageError } from '../core/errors.ts';
 import { OLD_KINDS, oldKindByName, type OldKind } from '../core/kinds.ts';
 import type { MethodRequest } from '../core/method.ts';
-import type { DeletionPolicy, PlanOptions } from '../core/plan.ts';
+import type { DeletionPolicy, PlanOptions, SpecMode } from '../core/plan.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../ui/output.ts';
 import type { ColorMode } from '../ui/terminal.ts';
 
@@ -26,6 +26,7 @@ export interface AdoptionArgs {
   method: MethodRequest;
   deletionPolicy: DeletionPolicy;
   readOnly: boolean;
+  spec: SpecMode;
   includeTuningJobChildren: boolean;
   fromFile?: string;
 }
@@ -56,6 +57,12 @@ const adoption: Record<string, Options> = {
   method: { type: 'string', choices: ['auto', 'annotation', 'adopted-resource'], default: 'auto', describe: 'adoption method; auto reads the ACK controller version' },
   'deletion-policy': { type: 'string', choices: ['retain', 'delete'], default: 'retain', describe: 'what ACK does in AWS when an adopted object is deleted' },
   'read-only': { type: 'boolean', default: true, describe: 'observe-only adoption: ACK changes nothing in AWS until `handover` (--no-read-only to manage at once)' },
+  spec: {
+    type: 'string',
+    choices: ['translate', 'omit'],
+    default: 'translate',
+    describe: 'annotation method: write the old spec translated field by field into the ACK object, or leave spec out (ACK fills it from AWS either way)',
+  },
   'include-tuning-job-children': { type: 'boolean', default: false, describe: 'also adopt training jobs spawned by tuning jobs as TrainingJobs' },
   'from-file': { alias: 'f', type: 'string', describe: 'plan offline from a dump (`kubectl get ... -o yaml`), or - for stdin' },
 };
@@ -89,6 +96,7 @@ export function planOptionsOf(args: AdoptionArgs): PlanOptions {
     method: args.method,
     deletionPolicy: args.deletionPolicy,
     readOnly: args.readOnly,
+    spec: args.spec,
     includeTuningJobChildren: args.includeTuningJobChildren,
   };
 }

@@ -46,11 +46,12 @@ export async function withSession<T>(args: CommonArgs, terminal: Terminal, work:
   }
 }
 
-export async function inventoryFromCluster(session: Session, args: CommonArgs): Promise<Inventory> {
+export async function inventoryFromCluster(session: Session, args: CommonArgs, reading: { withSpecs?: boolean } = {}): Promise<Inventory> {
   const scope = {
     namespace: args.allNamespaces ? undefined : session.config.namespace,
     labelSelector: args.selector,
     kinds: selectedKinds(args),
+    withSpecs: reading.withSpecs ?? false,
   };
   return await discover(session.client, scope, session.config.contextName);
 }

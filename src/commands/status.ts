@@ -3,7 +3,7 @@
 
 import type { Argv } from 'yargs';
 import { PartialFailure } from '../core/errors.ts';
-import { buildPlan } from '../core/plan.ts';
+import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
 import { buildStatus } from '../core/status.ts';
 import { machineOutput } from '../ui/output.ts';
 import { renderStatus } from '../ui/views.ts';
@@ -21,7 +21,7 @@ async function runStatus(args: CommonArgs): Promise<void> {
   const terminal = await prepare(args);
   const report = await withSession(args, terminal, async (session) => {
     const inventory = await inventoryFromCluster(session, args);
-    const plan = buildPlan(inventory, { method: 'auto', deletionPolicy: 'retain', readOnly: true, includeTuningJobChildren: false });
+    const plan = buildPlan(inventory, REPORT_PLAN_OPTIONS);
     return buildStatus(plan, inventory);
   });
   const machine = await machineOutput(report, args.output, args.jq);

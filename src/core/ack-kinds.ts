@@ -14,23 +14,25 @@ export interface AckKind extends ResourceType {
   primaryField: string;
   /** Further identifiers: AdoptedResource spec.aws.additionalKeys; all of them go into adoption-fields too. */
   additionalFields: string[];
+  /** Spec fields the ACK CRD requires whenever a spec is given (helm/crds of the controllers). */
+  requiredSpec: string[];
 }
 
-function ackKind(controller: AckController, kind: string, plural: string, primaryField: string, additionalFields: string[] = []): AckKind {
+function ackKind(controller: AckController, kind: string, plural: string, primaryField: string, requiredSpec: string[], additionalFields: string[] = []): AckKind {
   const group = controller === 'sagemaker' ? SAGEMAKER_GROUP : AUTOSCALING_GROUP;
-  return { group, version: 'v1alpha1', kind, plural, namespaced: true, controller, primaryField, additionalFields };
+  return { group, version: 'v1alpha1', kind, plural, namespaced: true, controller, primaryField, additionalFields, requiredSpec };
 }
 
 export const ACK_KINDS = {
-  TrainingJob: ackKind('sagemaker', 'TrainingJob', 'trainingjobs', 'trainingJobName'),
-  HyperParameterTuningJob: ackKind('sagemaker', 'HyperParameterTuningJob', 'hyperparametertuningjobs', 'hyperParameterTuningJobName'),
-  TransformJob: ackKind('sagemaker', 'TransformJob', 'transformjobs', 'transformJobName'),
-  ProcessingJob: ackKind('sagemaker', 'ProcessingJob', 'processingjobs', 'processingJobName'),
-  Model: ackKind('sagemaker', 'Model', 'models', 'modelName'),
-  EndpointConfig: ackKind('sagemaker', 'EndpointConfig', 'endpointconfigs', 'endpointConfigName'),
-  Endpoint: ackKind('sagemaker', 'Endpoint', 'endpoints', 'endpointName'),
-  ScalableTarget: ackKind('applicationautoscaling', 'ScalableTarget', 'scalabletargets', 'resourceID', ['serviceNamespace', 'scalableDimension']),
-  ScalingPolicy: ackKind('applicationautoscaling', 'ScalingPolicy', 'scalingpolicies', 'resourceID', ['serviceNamespace', 'scalableDimension', 'policyName']),
+  TrainingJob: ackKind('sagemaker', 'TrainingJob', 'trainingjobs', 'trainingJobName', ['algorithmSpecification', 'outputDataConfig', 'resourceConfig', 'roleARN', 'stoppingCondition', 'trainingJobName']),
+  HyperParameterTuningJob: ackKind('sagemaker', 'HyperParameterTuningJob', 'hyperparametertuningjobs', 'hyperParameterTuningJobName', ['hyperParameterTuningJobConfig', 'hyperParameterTuningJobName']),
+  TransformJob: ackKind('sagemaker', 'TransformJob', 'transformjobs', 'transformJobName', ['modelName', 'transformInput', 'transformJobName', 'transformOutput', 'transformResources']),
+  ProcessingJob: ackKind('sagemaker', 'ProcessingJob', 'processingjobs', 'processingJobName', ['appSpecification', 'processingJobName', 'processingResources', 'roleARN']),
+  Model: ackKind('sagemaker', 'Model', 'models', 'modelName', ['modelName']),
+  EndpointConfig: ackKind('sagemaker', 'EndpointConfig', 'endpointconfigs', 'endpointConfigName', ['endpointConfigName', 'productionVariants']),
+  Endpoint: ackKind('sagemaker', 'Endpoint', 'endpoints', 'endpointName', ['endpointConfigName', 'endpointName']),
+  ScalableTarget: ackKind('applicationautoscaling', 'ScalableTarget', 'scalabletargets', 'resourceID', ['resourceID', 'scalableDimension', 'serviceNamespace'], ['serviceNamespace', 'scalableDimension']),
+  ScalingPolicy: ackKind('applicationautoscaling', 'ScalingPolicy', 'scalingpolicies', 'resourceID', ['policyName', 'resourceID', 'scalableDimension', 'serviceNamespace'], ['serviceNamespace', 'scalableDimension', 'policyName']),
 } as const satisfies Record<string, AckKind>;
 
 export type AckKindName = keyof typeof ACK_KINDS;

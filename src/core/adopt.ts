@@ -42,7 +42,7 @@ export async function adopt(plan: MigrationPlan, client: KubeClient, options: Ad
       if (isAlreadyExists(error)) {
         outcome = { target, manifest, result: 'already-exists' };
       } else if (error instanceof MigrateError) {
-        outcome = { target, manifest, result: 'failed', message: error.message };
+        outcome = { target, manifest, result: 'failed', message: withSpecHint(error.message, manifest) };
       } else {
         throw error;
       }
@@ -51,4 +51,10 @@ export async function adopt(plan: MigrationPlan, client: KubeClient, options: Ad
     outcomes.push(outcome);
   }
   return outcomes;
+}
+
+/** A translated spec this cluster's ACK CRD rejects does not block adoption: ACK fills the spec from AWS anyway. */
+function withSpecHint(message: string, manifest: KubeObject): string {
+  const specRejected = manifest.spec !== undefined && manifest.kind !== ADOPTED_RESOURCE_TYPE.kind && /unknown field|spec\./.test(message);
+  return specRejected ? `${message} (rerun with --spec omit to leave the spec to ACK)` : message;
 }

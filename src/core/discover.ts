@@ -5,7 +5,7 @@ import { ForbiddenError } from './errors.ts';
 import { BUILTIN_TYPES, stringAt, type KubeObject } from '../kube/objects.ts';
 import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SAGEMAKER_GROUP, type AckKindName } from './ack-kinds.ts';
 import { findAckControllers, findOldOperators, type DeploymentFacts } from './controllers.ts';
-import type { ClusterFacts, Inventory } from './inventory.ts';
+import type { ClusterFacts, Inventory, MissingPermission } from './inventory.ts';
 import { OLD_GROUP, OLD_KINDS, OLD_VERSION, type OldKind } from './kinds.ts';
 import { projectAckObject, projectForPlan } from './projection.ts';
 import { targetsOf } from './targets.ts';
@@ -15,6 +15,8 @@ export interface Scope {
   namespace: string | undefined;
   labelSelector?: string | undefined;
   kinds?: OldKind[] | undefined;
+  /** Keep each old object's whole spec, to translate it into the ACK spec; otherwise only the fields the plan reads. */
+  withSpecs?: boolean;
 }
 
 const DEPLOYMENT_TYPE = BUILTIN_TYPES.deployment;
@@ -26,7 +28,7 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
   const oldObjects: KubeObject[] = [];
   for (const kind of kinds) {
     for await (const object of client.list(kind, { namespace: scope.namespace, labelSelector: scope.labelSelector })) {
-      oldObjects.push(projectForPlan(kind, object));
+      oldObjects.push(projectForPlan(kind, object, scope.withSpecs ?? false));
     }
   }
 
@@ -52,7 +54,7 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
     ackControllers: findAckControllers(deployments),
     servedAckKinds,
     adoptedResourceCrdServed,
-    missingPermissions: await missingCreatePermissions(client, oldObjects, servedAckKinds),
+    missingPermissions: await missingCreatePermissions(client, oldObjects, servedAckKinds, adoptedResourceCrdServed),
   };
   return { oldObjects, ackObjects, adoptedResources, cluster };
 }
@@ -123,22 +125,29 @@ function matchLabelsSelector(deployment: KubeObject): string | undefined {
 }
 
 /** Asks the API server (SelfSubjectAccessReview) whether the user may create each needed ACK kind where it is needed. */
-async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObject[], servedAckKinds: AckKindName[]): Promise<string[]> {
-  const needed = new Set<string>();
+/**
+ * Checks, per namespace with something to adopt, the creates adopt may send: the ACK kinds (annotation adoption) and,
+ * where the CRD is served, AdoptedResources. The plan keeps those its chosen methods need.
+ */
+async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObject[], servedAckKinds: AckKindName[], adoptedResourceCrdServed: boolean): Promise<MissingPermission[]> {
+  const needed = new Map<string, MissingPermission & { group: string; plural: string }>();
+  const need = (type: { group: string; plural: string }, namespace: string): void => {
+    const resource = `${type.plural}.${type.group}`;
+    needed.set(`${namespace}|${resource}`, { verb: 'create', resource, namespace, group: type.group, plural: type.plural });
+  };
   for (const object of oldObjects) {
     const kind = OLD_KINDS.find((candidate) => candidate.kind === object.kind);
     if (!kind) continue;
+    const namespace = object.metadata.namespace ?? 'default';
     for (const target of targetsOf(kind, object)) {
-      if (servedAckKinds.includes(target.ackKind)) needed.add(`${object.metadata.namespace ?? 'default'}|${target.ackKind}`);
+      if (!servedAckKinds.includes(target.ackKind)) continue;
+      need(ACK_KINDS[target.ackKind], namespace);
+      if (adoptedResourceCrdServed) need(ADOPTED_RESOURCE_TYPE, namespace);
     }
   }
-  const missing: string[] = [];
-  for (const entry of needed) {
-    const [namespace, ackKind] = entry.split('|') as [string, AckKindName];
-    const kind = ACK_KINDS[ackKind];
-    if (!(await client.canI({ verb: 'create', group: kind.group, resource: kind.plural, namespace }))) {
-      missing.push(`create ${kind.plural}.${kind.group} in namespace ${namespace}`);
-    }
+  const missing: MissingPermission[] = [];
+  for (const { group, plural, ...permission } of needed.values()) {
+    if (!(await client.canI({ verb: permission.verb, group, resource: plural, namespace: permission.namespace }))) missing.push(permission);
   }
   return missing;
 }

@@ -12,8 +12,15 @@ export interface ClusterFacts {
   ackControllers: AckControllerInstall[];
   servedAckKinds: AckKindName[];
   adoptedResourceCrdServed: boolean;
-  /** Verbs the current user lacks, e.g. `create endpoints.sagemaker.services.k8s.aws in namespace ml`. */
-  missingPermissions: string[];
+  /** Creates the current user may not make, per resource and namespace (SelfSubjectAccessReview). */
+  missingPermissions: MissingPermission[];
+}
+
+export interface MissingPermission {
+  verb: 'create';
+  /** plural.group, e.g. endpoints.sagemaker.services.k8s.aws */
+  resource: string;
+  namespace: string;
 }
 
 export interface Inventory {

@@ -3,6 +3,7 @@
 
 import type { ResourceType } from '../kube/objects.ts';
 import type { AckKindName } from './ack-kinds.ts';
+import type { SpecSource } from './spec-translation.ts';
 
 export const OLD_GROUP = 'sagemaker.aws.amazon.com';
 export const OLD_VERSION = 'v1';
@@ -28,6 +29,8 @@ export interface TargetRule {
   forEach?: ForEachRule;
   /** Every identifier field of the ACK kind, keyed by its adoption-fields name. */
   identifiers: Record<string, FieldRule>;
+  /** How the ACK object's spec is translated from the old object (spec-translation.ts). */
+  spec: SpecSource;
 }
 
 export interface OldKind extends ResourceType {
@@ -59,35 +62,37 @@ const autoscalingResources: ForEachRule = {
 
 export const OLD_KINDS: OldKind[] = [
   oldKind('TrainingJob', 'trainingjobs', 'status.trainingJobStatus', JOB_FINISHED, [
-    { ack: 'TrainingJob', identifiers: { trainingJobName: { paths: ['status.sageMakerTrainingJobName', 'spec.trainingJobName'] } } },
+    { ack: 'TrainingJob', spec: 'old-spec', identifiers: { trainingJobName: { paths: ['status.sageMakerTrainingJobName', 'spec.trainingJobName'] } } },
   ]),
   oldKind('HyperparameterTuningJob', 'hyperparametertuningjobs', 'status.hyperParameterTuningJobStatus', JOB_FINISHED, [
     {
       ack: 'HyperParameterTuningJob',
+      spec: 'old-spec',
       identifiers: { hyperParameterTuningJobName: { paths: ['status.sageMakerHyperParameterTuningJobName', 'spec.hyperParameterTuningJobName'] } },
     },
   ]),
   oldKind('BatchTransformJob', 'batchtransformjobs', 'status.transformJobStatus', JOB_FINISHED, [
-    { ack: 'TransformJob', identifiers: { transformJobName: { paths: ['status.sageMakerTransformJobName', 'spec.transformJobName'] } } },
+    { ack: 'TransformJob', spec: 'old-spec', identifiers: { transformJobName: { paths: ['status.sageMakerTransformJobName', 'spec.transformJobName'] } } },
   ]),
   oldKind('ProcessingJob', 'processingjobs', 'status.processingJobStatus', JOB_FINISHED, [
-    { ack: 'ProcessingJob', identifiers: { processingJobName: { paths: ['status.sageMakerProcessingJobName'] } } },
+    { ack: 'ProcessingJob', spec: 'old-spec', identifiers: { processingJobName: { paths: ['status.sageMakerProcessingJobName'] } } },
   ]),
   oldKind('Model', 'models', 'status.status', [], [
-    { ack: 'Model', identifiers: { modelName: { paths: ['status.sageMakerModelName'] } } },
+    { ack: 'Model', spec: 'old-spec', identifiers: { modelName: { paths: ['status.sageMakerModelName'] } } },
   ]),
   oldKind('EndpointConfig', 'endpointconfigs', 'status.status', [], [
-    { ack: 'EndpointConfig', identifiers: { endpointConfigName: { paths: ['status.sageMakerEndpointConfigName'] } } },
+    { ack: 'EndpointConfig', spec: 'old-spec', identifiers: { endpointConfigName: { paths: ['status.sageMakerEndpointConfigName'] } } },
   ]),
   oldKind('HostingDeployment', 'hostingdeployments', 'status.endpointStatus', [], [
-    { ack: 'Endpoint', identifiers: { endpointName: { paths: ['status.endpointName', 'spec.endpointName'] } } },
-    { ack: 'EndpointConfig', identifiers: { endpointConfigName: { paths: ['status.endpointConfigName'] } } },
-    { ack: 'Model', forEach: { list: 'status.modelNames', itemField: 'value' }, identifiers: { modelName: { fromItem: true } } },
+    { ack: 'Endpoint', spec: 'hosting-endpoint', identifiers: { endpointName: { paths: ['status.endpointName', 'spec.endpointName'] } } },
+    { ack: 'EndpointConfig', spec: 'hosting-endpoint-config', identifiers: { endpointConfigName: { paths: ['status.endpointConfigName'] } } },
+    { ack: 'Model', spec: 'hosting-model', forEach: { list: 'status.modelNames', itemField: 'value' }, identifiers: { modelName: { fromItem: true } } },
   ]),
   oldKind('HostingAutoscalingPolicy', 'hostingautoscalingpolicies', 'status.hostingAutoscalingPolicyStatus', [], [
-    { ack: 'ScalableTarget', forEach: autoscalingResources, identifiers: autoscalingIdentifiers },
+    { ack: 'ScalableTarget', spec: 'autoscaling-target', forEach: autoscalingResources, identifiers: autoscalingIdentifiers },
     {
       ack: 'ScalingPolicy',
+      spec: 'autoscaling-policy',
       forEach: autoscalingResources,
       identifiers: { ...autoscalingIdentifiers, policyName: { paths: ['status.policyName', 'spec.policyName'], fallback: DEFAULT_SCALING_POLICY_NAME } },
     },

@@ -38,6 +38,7 @@ export function annotationManifest(target: PlannedTarget, options: ManifestOptio
         [SOURCES_ANNOTATION]: target.sources.join(', '),
       },
     },
+    ...(target.spec ? { spec: target.spec } : {}),
   };
 }
 

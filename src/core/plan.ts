@@ -2,7 +2,7 @@
 // each resource exactly once, each one's current state, and what blocks adoption or cleanup.
 
 import { objectRef, stringAt, type KubeObject } from '../kube/objects.ts';
-import { ACK_KINDS, type AckController, type AckKindName } from './ack-kinds.ts';
+import { ACK_KINDS, ADOPTED_RESOURCE_TYPE, type AckController, type AckKindName } from './ack-kinds.ts';
 import {
   identityOfAckObject,
   identityOfAdoptedResource,
@@ -11,7 +11,7 @@ import {
   type AdoptionState,
   type ExistingIdentity,
 } from './adoption-state.ts';
-import type { Inventory } from './inventory.ts';
+import type { Inventory, MissingPermission } from './inventory.ts';
 import { HOSTING_DEPLOYMENT_OWNER_LABELS, OLD_FINALIZERS, OLD_KINDS, type OldKind } from './kinds.ts';
 import { chooseMethod, type AdoptionMethod, type MethodChoice, type MethodRequest } from './method.ts';
 import { adoptedResourceNameFor, kubernetesNameFor, withHashSuffix } from './names.ts';
@@ -22,12 +22,19 @@ export const PLAN_API_VERSION = 'kubectl-sagemaker-migrate/v1alpha1';
 
 export type DeletionPolicy = 'retain' | 'delete';
 
+/** Whether annotation-adopted ACK objects carry the spec translated from the old object, or none (ACK fills it). */
+export type SpecMode = 'translate' | 'omit';
+
 export interface PlanOptions {
   method: MethodRequest;
   deletionPolicy: DeletionPolicy;
   readOnly: boolean;
+  spec: SpecMode;
   includeTuningJobChildren: boolean;
 }
+
+/** For reports that only read the plan (status, cleanup): the defaults, and no manifests to render. */
+export const REPORT_PLAN_OPTIONS: PlanOptions = { method: 'auto', deletionPolicy: 'retain', readOnly: true, spec: 'omit', includeTuningJobChildren: false };
 
 export type SourceRole = 'primary' | 'hosting-deployment-child' | 'tuning-job-child';
 
@@ -60,6 +67,10 @@ export interface PlannedTarget {
   message?: string;
   synced?: string;
   sources: string[];
+  /** The translated ACK spec, for annotation adoption with --spec translate. */
+  spec?: Record<string, unknown>;
+  /** Required ACK spec fields the old object lacks; the manifest then has no spec, which the CRD accepts. */
+  missingSpecFields?: string[];
 }
 
 export interface Blocker {
@@ -73,6 +84,7 @@ export interface MigrationPlan {
   context: string | undefined;
   deletionPolicy: DeletionPolicy;
   readOnly: boolean;
+  spec: SpecMode;
   methods: MethodChoice[];
   sources: PlannedSource[];
   targets: PlannedTarget[];
@@ -114,7 +126,7 @@ export function buildPlan(inventory: Inventory, options: PlanOptions): Migration
     }
     for (const awsTarget of awsTargets) {
       source.targetKeys.push(awsTarget.key);
-      const planned = targets.get(awsTarget.key) ?? planTarget(awsTarget, entry, existing, takenNames, methodFor(awsTarget.ackKind), inventory);
+      const planned = targets.get(awsTarget.key) ?? planTarget(awsTarget, entry, existing, takenNames, methodFor(awsTarget.ackKind), inventory, options.spec);
       planned.sources.push(sourceRef(entry.kind.kind, entry.object.metadata.namespace, entry.object.metadata.name));
       targets.set(awsTarget.key, planned);
     }
@@ -128,6 +140,7 @@ export function buildPlan(inventory: Inventory, options: PlanOptions): Migration
     context: inventory.cluster?.contextName,
     deletionPolicy: options.deletionPolicy,
     readOnly: options.readOnly,
+    spec: options.spec,
     methods,
     sources,
     targets: plannedTargets,
@@ -255,6 +268,7 @@ function planTarget(
   takenNames: Set<string>,
   method: AdoptionMethod | undefined,
   inventory: Inventory,
+  specMode: SpecMode,
 ): PlannedTarget {
   const kind = ACK_KINDS[awsTarget.ackKind];
   const foundTarget = findExisting(existing.targets, awsTarget);
@@ -291,7 +305,12 @@ function planTarget(
     awsName: awsDisplayName(awsTarget),
     ...observation,
     sources: [],
+    ...(specMode === 'translate' && effectiveMethod === 'annotation' ? translatedSpec(awsTarget) : {}),
   };
+}
+
+function translatedSpec(awsTarget: AwsTarget): Pick<PlannedTarget, 'spec' | 'missingSpecFields'> {
+  return awsTarget.missingSpecFields.length > 0 ? { missingSpecFields: awsTarget.missingSpecFields } : { spec: awsTarget.spec };
 }
 
 function chooseMethods(inventory: Inventory, options: PlanOptions): MethodChoice[] {
@@ -306,6 +325,19 @@ function chooseMethods(inventory: Inventory, options: PlanOptions): MethodChoice
     }));
   }
   return controllers.map((controller) => chooseMethod(controller, options.method, cluster.ackControllers, cluster));
+}
+
+/** AdoptedResource adoption creates only AdoptedResources (ACK creates the target); annotation adoption creates the target. */
+function permissionsAdoptNeeds(missing: MissingPermission[], targets: PlannedTarget[]): MissingPermission[] {
+  const needed = new Set(
+    targets
+      .filter((target) => target.state === 'not-started')
+      .map((target) => {
+        const type = target.method === 'adopted-resource' ? ADOPTED_RESOURCE_TYPE : ACK_KINDS[target.ackKind];
+        return `${target.namespace}|${type.plural}.${type.group}`;
+      }),
+  );
+  return missing.filter((permission) => needed.has(`${permission.namespace}|${permission.resource}`));
 }
 
 function blockersOf(inventory: Inventory, targets: PlannedTarget[], sources: PlannedSource[], methods: MethodChoice[]): Blocker[] {
@@ -324,7 +356,9 @@ function blockersOf(inventory: Inventory, targets: PlannedTarget[], sources: Pla
     if (targets.some((target) => target.method === 'adopted-resource' && target.state === 'not-started') && !cluster.adoptedResourceCrdServed) {
       blockers.push({ step: 'adopt', message: 'CRD adoptedresources.services.k8s.aws is not installed: use --method annotation' });
     }
-    for (const permission of cluster.missingPermissions) blockers.push({ step: 'adopt', message: `missing permission: ${permission}` });
+    for (const permission of permissionsAdoptNeeds(cluster.missingPermissions, targets)) {
+      blockers.push({ step: 'adopt', message: `missing permission: ${permission.verb} ${permission.resource} in namespace ${permission.namespace}` });
+    }
     if (!cluster.deploymentsKnown) {
       blockers.push({ step: 'cleanup', message: 'cannot list Deployments in all namespaces, so the old operator cannot be proven stopped' });
     }

@@ -37,8 +37,8 @@ function project(object: KubeObject, paths: string[]): KubeObject {
   return projected;
 }
 
-export function projectForPlan(kind: OldKind, object: KubeObject): KubeObject {
-  return project(object, fieldsReadBy(kind));
+export function projectForPlan(kind: OldKind, object: KubeObject, withSpec = false): KubeObject {
+  return project(object, withSpec ? ['spec', ...fieldsReadBy(kind)] : fieldsReadBy(kind));
 }
 
 /** ACK objects: identity (annotations or spec identifiers), adoption markers and conditions are all the plan reads. */

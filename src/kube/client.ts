@@ -124,7 +124,8 @@ export class KubeClient {
     return (await this.request({
       method: 'POST',
       path: collectionPath(type, object.metadata.namespace),
-      query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: 'kubectl-sagemaker-migrate' },
+      // Strict, as kubectl does by default: a field the CRD does not know is an error, not silently pruned.
+      query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: 'kubectl-sagemaker-migrate', fieldValidation: 'Strict' },
       body: object,
     })) as KubeObject;
   }

@@ -44,17 +44,24 @@ export function renderPlan(plan: MigrationPlan, color: ChalkInstance, wide: bool
           target.awsName,
           target.method ?? '-',
           stateColor(color, target.state),
-          ...(wide ? [target.region ?? '', target.message ?? ''] : []),
+          ...(wide ? [target.region ?? '', [target.message, specNote(target)].filter(Boolean).join('; ')] : []),
         ]),
       ),
     );
   }
   const methods = plan.methods.map((choice) => `${choice.controller}: ${choice.method ?? 'none'} (${choice.reason})`).join('; ');
+  const spec = plan.spec === 'translate' ? 'spec translated from the old objects' : 'no spec (ACK fills it from AWS)';
   parts.push(
-    `Adoption: deletion policy ${color.bold(plan.deletionPolicy)}, ${plan.readOnly ? color.bold('observe-only (read-only)') : color.bold('managed by ACK at once')}; ${methods}\n`,
+    `Adoption: deletion policy ${color.bold(plan.deletionPolicy)}, ${plan.readOnly ? color.bold('observe-only (read-only)') : color.bold('managed by ACK at once')}, ${spec}; ${methods}\n`,
   );
+  const withoutSpec = plan.targets.filter((target) => target.missingSpecFields).length;
+  if (withoutSpec > 0) parts.push(`${withoutSpec} ACK object(s) get no spec: their old objects lack fields the ACK CRD requires (-o wide names them)\n`);
   for (const blocker of plan.blockers) parts.push(`${color.red(`blocks ${blocker.step}:`)} ${blocker.message}\n`);
   return parts.join('\n');
+}
+
+function specNote(target: PlannedTarget): string {
+  return target.missingSpecFields ? `no spec: old object lacks ${target.missingSpecFields.join(', ')}` : '';
 }
 
 export function renderOutcomes(outcomes: AdoptOutcome[], color: ChalkInstance): string {

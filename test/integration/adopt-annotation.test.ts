@@ -92,11 +92,15 @@ test('adopt --dry-run=client prints valid manifests and creates nothing', async 
   const documents = yaml.loadAll(result.stdout) as KubeObject[];
   t.is(documents.length, 11);
   t.deepEqual(await ackObjectsIn(client, namespace), []);
-  // The printed manifests are accepted by the API server as they are.
+  // The printed manifests carry the translated spec, and the API server accepts them as they are, strictly.
   for (const document of documents) {
     const kind = Object.values(ACK_KINDS).find((candidate) => candidate.kind === document.kind)!;
+    t.deepEqual(kind.requiredSpec.filter((field) => document.spec?.[field] === undefined), [], `${document.kind} ${document.metadata.name}`);
     await t.notThrowsAsync(client.create(kind, document, { dryRun: true }));
   }
+  const omitted = await runPlugin(['adopt', '-n', namespace, '--dry-run=client', '--spec', 'omit', '-o', 'json'], { kubeconfig: testKubeconfig() });
+  t.is(omitted.code, 0, omitted.stderr);
+  t.true((JSON.parse(omitted.stdout) as { items: KubeObject[] }).items.every((item) => item.spec === undefined));
 });
 
 test('adopt --dry-run=server validates every manifest with the API server and stores nothing', async (t) => {

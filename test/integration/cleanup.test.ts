@@ -18,7 +18,7 @@ import { exampleObjects, neverCreatedModels, oldType, seedOldObjects } from '../
 import { decideCleanup } from '../../src/core/cleanup-plan.ts';
 import { runCleanup } from '../../src/core/cleanup.ts';
 import { discover } from '../../src/core/discover.ts';
-import { buildPlan } from '../../src/core/plan.ts';
+import { buildPlan, REPORT_PLAN_OPTIONS } from '../../src/core/plan.ts';
 
 const oldObjectsIn = (client: KubeClient, namespace: string): Promise<KubeObject[]> => objectsOfKinds(client, OLD_KINDS, namespace);
 
@@ -158,7 +158,7 @@ test('a change made between cleanup reading an object and patching it gives 409;
   const cleaner = new InterleavedWriterClient(client, (status) => statuses.push(status));
   t.teardown(() => cleaner.close());
   const inventory = await discover(cleaner, { namespace }, 'envtest');
-  const plan = buildPlan(inventory, { method: 'auto', deletionPolicy: 'retain', readOnly: true, includeTuningJobChildren: false });
+  const plan = buildPlan(inventory, REPORT_PLAN_OPTIONS);
   // These models never reached AWS (no name in status), so cleanup may remove them without adoption.
   const items = decideCleanup(plan, { force: false, includeUnadoptedFinishedJobs: false });
   const backups = backupDirectory();

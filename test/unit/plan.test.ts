@@ -9,7 +9,7 @@ import { annotationManifest } from '../../src/core/manifests.ts';
 import { buildPlan, type PlanOptions } from '../../src/core/plan.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
-const options: PlanOptions = { method: 'auto', deletionPolicy: 'retain', readOnly: true, includeTuningJobChildren: false };
+const options: PlanOptions = { method: 'auto', deletionPolicy: 'retain', readOnly: true, spec: 'translate', includeTuningJobChildren: false };
 const example = (): Inventory => parseDump(readFileSync(new URL('../../examples/cluster-dump.yaml', import.meta.url), 'utf8'), 'example');
 
 function model(name: string, awsName: string, namespace = 'ml', extra: Partial<KubeObject['metadata']> = {}): KubeObject {
@@ -93,11 +93,26 @@ test('a running old operator and GitOps ownership block cleanup, not adoption', 
 
 test('missing ACK CRDs and missing rights block adoption', (t) => {
   const policy = parseDump(readFileSync(new URL('../fixtures/old/autoscaling-policy.yaml', import.meta.url), 'utf8'), 'hap');
-  const plan = buildPlan({ ...policy, cluster: { ...connected, adoptedResourceCrdServed: true, missingPermissions: ['create models.sagemaker.services.k8s.aws in namespace ml'] } }, options);
+  const plan = buildPlan({ ...policy, cluster: { ...connected, adoptedResourceCrdServed: true } }, options);
   const messages = plan.blockers.filter((blocker) => blocker.step === 'adopt').map((blocker) => blocker.message);
   t.true(messages.some((message) => /no ACK applicationautoscaling controller Deployment found/.test(message)));
   t.true(messages.some((message) => /CRD scalabletargets\.applicationautoscaling\.services\.k8s\.aws is not installed/.test(message)));
-  t.true(messages.some((message) => /missing permission: create models/.test(message)));
+});
+
+test('a missing create right blocks adoption only when the chosen method needs it', (t) => {
+  const oneModel = { oldObjects: [model('m', 'm-aws')], ackObjects: [], adoptedResources: [] };
+  const missingPermissions = [
+    { verb: 'create' as const, resource: 'models.sagemaker.services.k8s.aws', namespace: 'ml' },
+    { verb: 'create' as const, resource: 'adoptedresources.services.k8s.aws', namespace: 'ml' },
+  ];
+  const cluster = { ...connected, adoptedResourceCrdServed: true, missingPermissions };
+  const bothMethods = { ...cluster, ackControllers: [{ ...connected.ackControllers[0]!, image: 'r/sagemaker-controller:1.5.0', version: '1.5.0' }] };
+  const adoptBlockers = (method: PlanOptions['method']): string[] =>
+    buildPlan({ ...oneModel, cluster: bothMethods }, { ...options, method }).blockers.filter((blocker) => blocker.step === 'adopt').map((blocker) => blocker.message);
+  t.deepEqual(adoptBlockers('annotation'), ['missing permission: create models.sagemaker.services.k8s.aws in namespace ml']);
+  t.deepEqual(adoptBlockers('adopted-resource'), ['missing permission: create adoptedresources.services.k8s.aws in namespace ml'], 'ACK creates the Model itself');
+  const elsewhere = { ...cluster, missingPermissions: missingPermissions.map((permission) => ({ ...permission, namespace: 'other' })) };
+  t.deepEqual(buildPlan({ ...oneModel, cluster: elsewhere }, options).blockers.filter((blocker) => blocker.step === 'adopt'), []);
 });
 
 test('annotation manifests use adopt, string adoption fields, the chosen deletion policy and observe-only', (t) => {
@@ -114,6 +129,9 @@ test('annotation manifests use adopt, string adoption fields, the chosen deletio
     scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
     policyName: 'SageMakerEndpointInvocationScalingPolicy',
   });
-  t.is(manifest.spec, undefined, 'adopt takes the spec from AWS; none is sent');
+  t.deepEqual(manifest.spec!['targetTrackingScalingPolicyConfiguration'], {
+    targetValue: 60,
+    predefinedMetricSpecification: { predefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+  }, 'the spec is the old one, translated; ACK replaces it with what AWS reports when it adopts');
   t.is((yaml.load(yaml.dump(manifest)) as KubeObject).metadata.name, policy.name);
 });
