@@ -31,7 +31,8 @@ export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process
   const stderrTTY = Boolean(process.stderr.isTTY);
   const color = new Chalk({ level: colorLevel(mode, env, Boolean(process.stdout.isTTY)) });
   const errColor = new Chalk({ level: colorLevel(mode, env, stderrTTY) });
-  const animated = stderrTTY && !env['CI'];
+  // A terminal that reports no width (a pty nobody sized, some CI consoles) makes ora's line count infinite.
+  const animated = stderrTTY && !env['CI'] && (process.stderr.columns ?? 0) > 0;
   return {
     color,
     interactive: Boolean(process.stdin.isTTY) && stderrTTY,

@@ -10,7 +10,7 @@ import { KubeClient } from '../../src/kube/client.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
 import { adoptedNamespace, backupDirectory, readBackups } from '../support/adopted-scenario.ts';
-import { runPlugin } from '../support/cli.ts';
+import { runPlugin, runPluginOnTerminal } from '../support/cli.ts';
 import { adminClient, closeAfter, freshNamespace, objectsOfKinds, testKubeconfig } from '../support/cluster.ts';
 import { TEST_TOKENS } from '../support/control-plane.ts';
 import { tokenKubeconfig } from '../support/kubeconfigs.ts';
@@ -105,6 +105,25 @@ test('without a terminal and without --yes, cleanup refuses and changes nothing'
   t.is(result.code, 5);
   t.regex(result.stderr, /without confirmation: no terminal to ask; pass --yes/);
   t.is((await oldObjectsIn(client, namespace)).length, before.length);
+});
+
+test('on a terminal, cleanup asks first: anything but yes changes nothing, yes removes the adopted objects', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace } = await adoptedNamespace(t, client, 'tty');
+  const before = await oldObjectsIn(client, namespace);
+  const backups = backupDirectory();
+  const declined = await runPluginOnTerminal(['cleanup', '-n', namespace, '--backup-dir', backups], 'n', { kubeconfig: testKubeconfig(), columns: 120 });
+  t.true(declined.asked, declined.output);
+  t.is(declined.code, 5, declined.output);
+  t.regex(declined.output, /cancelled: nothing was changed/);
+  t.is((await oldObjectsIn(client, namespace)).length, before.length);
+
+  // A terminal with no width once hung the spinner (ora counted infinite lines to clear).
+  const accepted = await runPluginOnTerminal(['cleanup', '-n', namespace, '--backup-dir', backups], 'yes', { kubeconfig: testKubeconfig() });
+  t.true(accepted.asked, accepted.output);
+  t.is(accepted.code, 0, accepted.output);
+  t.deepEqual(await oldObjectsIn(client, namespace), []);
+  t.is(readBackups(backups).size, before.length, 'every object was backed up before it was removed');
 });
 
 test('a user who may not delete is refused before any finalizer is touched (exit 4)', async (t) => {

@@ -31,7 +31,7 @@ export interface CliOptions {
   stdin?: string;
 }
 
-export function runPlugin(args: string[], options: CliOptions = {}): Promise<CliResult> {
+function pluginEnvironment(options: CliOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `${pluginPath()}${path.delimiter}${process.env['PATH'] ?? ''}`,
@@ -40,6 +40,11 @@ export function runPlugin(args: string[], options: CliOptions = {}): Promise<Cli
     ...options.env,
   };
   delete env['FORCE_COLOR'];
+  return env;
+}
+
+export function runPlugin(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = pluginEnvironment(options);
   return new Promise((resolve, reject) => {
     const child = spawn('kubectl', ['sagemaker-migrate', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -49,5 +54,43 @@ export function runPlugin(args: string[], options: CliOptions = {}): Promise<Cli
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
+  });
+}
+
+/**
+ * Runs the plugin on a pseudo-terminal (util-linux `script`), as a person at a shell would, and types `answer` once
+ * the plugin asks its [y/N] question. The terminal merges stdout and stderr into `output`. `columns` sizes the
+ * terminal; without it the terminal reports no width at all.
+ */
+export function runPluginOnTerminal(
+  args: string[],
+  answer: string,
+  options: CliOptions & { columns?: number } = {},
+): Promise<{ code: number; output: string; asked: boolean }> {
+  // Not a CI console: the plugin decides on spinners from the terminal alone, the same on every machine.
+  const { CI: _ci, ...env } = pluginEnvironment(options);
+  const plugin = ['kubectl', 'sagemaker-migrate', ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
+  // `script` leaves the terminal unsized (0 columns) unless told.
+  const command = options.columns ? `stty cols ${options.columns} rows 40; exec ${plugin}` : `exec ${plugin}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let asked = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!asked && output.includes('[y/N]')) {
+        asked = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // A prompt that never comes, or never returns, ends the run instead of hanging the suite.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      child.stdin.destroy();
+      resolve({ code: code ?? -1, output, asked });
+    });
   });
 }
