@@ -7,9 +7,9 @@
 //   of that commit are identical to v1.2.2's once descriptions are ignored (only their line wrapping changed). The
 //   files are apiextensions.k8s.io/v1beta1; they are converted to v1, as an upgraded cluster serves them.
 // - AdoptedResource (services.k8s.aws): github.com/aws-controllers-k8s/runtime v0.52.0, the last runtime with it.
-// - ACK SageMaker / Application Auto Scaling kinds: the proxy refuses every version of their controller modules,
-//   so ACK_CRDS_DIR (a directory of their CRD YAML files), or else shared/crds/ack beside the repository, is used
-//   when present; otherwise ack-crds.ts builds stand-ins.
+// - ACK SageMaker / Application Auto Scaling kinds: ACK_CRDS_DIR (a directory of their CRD YAML files), else
+//   shared/crds/ack beside the repository, else the controllers' modules (helm/crds) through the Go module proxy,
+//   which on this project's machines refuses every version of them; failing all three, ack-crds.ts builds stand-ins.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +21,11 @@ import { ackStandInCrds } from './ack-crds.ts';
 
 export const OLD_OPERATOR_MODULE = 'github.com/aws/amazon-sagemaker-operator-for-k8s@v1.0.1-0.20210303003444-0fb33b1fd49d';
 export const ACK_RUNTIME_MODULE = 'github.com/aws-controllers-k8s/runtime@v0.52.0';
+/** Current releases; v1.5.0 / v1.1.1 (the last with AdoptedResource) are used through ACK_CRDS_DIR. */
+export const ACK_CONTROLLER_MODULES = [
+  'github.com/aws-controllers-k8s/sagemaker-controller@v1.9.1',
+  'github.com/aws-controllers-k8s/applicationautoscaling-controller@v1.4.1',
+];
 
 export type Crd = Record<string, unknown> & { metadata: { name: string } };
 
@@ -43,9 +48,13 @@ export function collectCrds(env: NodeJS.ProcessEnv = process.env): CrdSet {
   let ackCrds: Crd[];
   const sharedDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'crds', 'ack');
   const ackDirectory = env['ACK_CRDS_DIR'] ?? (existsSync(sharedDirectory) ? sharedDirectory : undefined);
+  const fromModules = ackDirectory ? undefined : ackControllerCrds();
   if (ackDirectory && existsSync(ackDirectory)) {
-    ackCrds = readYamlDirectory(ackDirectory).filter((crd) => /\.(sagemaker|applicationautoscaling)\.services\.k8s\.aws$/.test(crd.metadata.name));
+    ackCrds = readYamlDirectory(ackDirectory).filter(isAckServiceCrd);
     provenance.push(`ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} real ones from ${ackDirectory}`);
+  } else if (fromModules) {
+    ackCrds = fromModules;
+    provenance.push(`ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} real ones from ${ACK_CONTROLLER_MODULES.join(', ')}`);
   } else {
     ackCrds = ackStandInCrds();
     provenance.push(
@@ -53,6 +62,19 @@ export function collectCrds(env: NodeJS.ProcessEnv = process.env): CrdSet {
     );
   }
   return { crds: [...oldCrds, ...adopted, ...ackCrds], provenance };
+}
+
+function isAckServiceCrd(crd: Crd): boolean {
+  return /\.(sagemaker|applicationautoscaling)\.services\.k8s\.aws$/.test(crd.metadata.name);
+}
+
+/** The controllers' own CRDs (helm/crds) when the Go module proxy serves their modules; undefined when it refuses. */
+function ackControllerCrds(): Crd[] | undefined {
+  try {
+    return ACK_CONTROLLER_MODULES.flatMap((module) => readYamlDirectory(path.join(goModuleDirectory(module), 'helm', 'crds')).filter(isAckServiceCrd));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Downloads a module through the Go module proxy (cached in GOMODCACHE) and returns its directory. */
