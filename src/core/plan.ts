@@ -305,7 +305,8 @@ function planTarget(
     awsName: awsDisplayName(awsTarget),
     ...observation,
     sources: [],
-    ...(specMode === 'translate' && effectiveMethod === 'annotation' ? translatedSpec(awsTarget) : {}),
+    // Only objects still to be created get a spec: for existing ones the plan would otherwise show a spec nobody sends.
+    ...(specMode === 'translate' && effectiveMethod === 'annotation' && observation.state === 'not-started' ? translatedSpec(awsTarget) : {}),
   };
 }
 

@@ -61,6 +61,8 @@ test('an existing ACK object for the same AWS resource keeps its name, so a reru
   const resumed = buildPlan({ ...inventory, ackObjects: [created] }, options);
   t.is(resumed.targets[0]!.name, 'chosen-earlier');
   t.is(resumed.targets[0]!.state, 'pending');
+  t.truthy(first.targets[0]!.spec, 'a target still to be created carries the spec it will be sent with');
+  t.is(resumed.targets[0]!.spec, undefined, 'an existing object shows no spec that nobody sends');
 });
 
 test('a name taken by an ACK object for another AWS resource is not reused', (t) => {
