@@ -124,10 +124,10 @@ function matchLabelsSelector(deployment: KubeObject): string | undefined {
   return Object.entries(matchLabels).map(([key, value]) => `${key}=${value}`).join(',');
 }
 
-/** Asks the API server (SelfSubjectAccessReview) whether the user may create each needed ACK kind where it is needed. */
 /**
- * Checks, per namespace with something to adopt, the creates adopt may send: the ACK kinds (annotation adoption) and,
- * where the CRD is served, AdoptedResources. The plan keeps those its chosen methods need.
+ * Asks the API server (SelfSubjectAccessReview), per namespace with something to adopt, about the creates adopt may
+ * send: the ACK kinds (annotation adoption) and, where the CRD is served, AdoptedResources. The plan keeps those its
+ * chosen methods need.
  */
 async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObject[], servedAckKinds: AckKindName[], adoptedResourceCrdServed: boolean): Promise<MissingPermission[]> {
   const needed = new Map<string, MissingPermission & { group: string; plural: string }>();

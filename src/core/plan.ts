@@ -16,6 +16,7 @@ import { HOSTING_DEPLOYMENT_OWNER_LABELS, OLD_FINALIZERS, OLD_KINDS, type OldKin
 import { chooseMethod, type AdoptionMethod, type MethodChoice, type MethodRequest } from './method.ts';
 import { adoptedResourceNameFor, kubernetesNameFor, withHashSuffix } from './names.ts';
 import { ownersOf } from './ownership.ts';
+import { translateSpec } from './spec-translation.ts';
 import { awsDisplayName, targetKey, targetsOf, type AwsTarget } from './targets.ts';
 
 export const PLAN_API_VERSION = 'kubectl-sagemaker-migrate/v1alpha1';
@@ -310,8 +311,12 @@ function planTarget(
   };
 }
 
+/** The old spec in ACK's shape, or, when the old object lacks a field the ACK CRD requires, which ones instead. */
 function translatedSpec(awsTarget: AwsTarget): Pick<PlannedTarget, 'spec' | 'missingSpecFields'> {
-  return awsTarget.missingSpecFields.length > 0 ? { missingSpecFields: awsTarget.missingSpecFields } : { spec: awsTarget.spec };
+  const { source, object, item } = awsTarget.specOrigin;
+  const spec = translateSpec(source, object, item, awsTarget.identifiers);
+  const missingSpecFields = ACK_KINDS[awsTarget.ackKind].requiredSpec.filter((field) => spec[field] === undefined);
+  return missingSpecFields.length > 0 ? { missingSpecFields } : { spec };
 }
 
 function chooseMethods(inventory: Inventory, options: PlanOptions): MethodChoice[] {

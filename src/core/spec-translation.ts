@@ -79,15 +79,17 @@ const BUILDERS: Record<SpecSource, (object: KubeObject, item: string | undefined
   }),
 
   // The old operator resolved each variant's model name to the SageMaker model it created (status.modelNames).
-  'hosting-endpoint-config': (object) => ({
-    productionVariants: listAt(object, 'spec.productionVariants').map((variant) => {
-      const translated = toAckShape(variant) as Json;
-      const modelName = stringAt(variant, 'modelName');
-      return { ...translated, modelName: (modelName && sageMakerModelNames(object).get(modelName)) ?? modelName };
-    }),
-    kmsKeyID: stringAt(object, 'spec.kmsKeyId'),
-    tags: toAckShape(valueAt(object, 'spec.tags')),
-  }),
+  'hosting-endpoint-config': (object) => {
+    const awsModelNames = sageMakerModelNames(object);
+    return {
+      productionVariants: listAt(object, 'spec.productionVariants').map((variant) => {
+        const modelName = stringAt(variant, 'modelName');
+        return { ...(toAckShape(variant) as Json), modelName: (modelName && awsModelNames.get(modelName)) ?? modelName };
+      }),
+      kmsKeyID: stringAt(object, 'spec.kmsKeyId'),
+      tags: toAckShape(valueAt(object, 'spec.tags')),
+    };
+  },
 
   'hosting-model': (object, awsModelName) => {
     const specName = [...sageMakerModelNames(object)].find(([, awsName]) => awsName === awsModelName)?.[0];

@@ -3,7 +3,7 @@
 import { stringAt, valueAt, type KubeObject } from '../kube/objects.ts';
 import { ACK_KINDS, type AckKind, type AckKindName } from './ack-kinds.ts';
 import type { FieldRule, ForEachRule, OldKind, TargetRule } from './kinds.ts';
-import { translateSpec } from './spec-translation.ts';
+import type { SpecSource } from './spec-translation.ts';
 
 /** One AWS resource, named the way ACK identifies it. */
 export interface AwsTarget {
@@ -14,10 +14,8 @@ export interface AwsTarget {
   region: string | undefined;
   /** Stable identity of the AWS resource, used to adopt each resource exactly once. */
   key: string;
-  /** The ACK spec translated from the old object. */
-  spec: Record<string, unknown>;
-  /** Fields the ACK CRD requires that the old object could not supply: the spec is then left out of the manifest. */
-  missingSpecFields: string[];
+  /** What the ACK spec is translated from, when a manifest needs one (translated only then: see plan.ts). */
+  specOrigin: { source: SpecSource; object: KubeObject; item: string | undefined };
 }
 
 export function ackKindOf(target: AwsTarget): AckKind {
@@ -55,9 +53,7 @@ function expandRule(rule: TargetRule, object: KubeObject, region: string | undef
     }
     // A resource with no name in status or spec never reached AWS: there is nothing to adopt, and nothing is guessed.
     if (!complete) continue;
-    const spec = translateSpec(rule.spec, object, item, identifiers);
-    const missingSpecFields = ACK_KINDS[rule.ack].requiredSpec.filter((field) => spec[field] === undefined);
-    targets.push({ ackKind: rule.ack, identifiers, region, key: targetKey(rule.ack, region, identifiers), spec, missingSpecFields });
+    targets.push({ ackKind: rule.ack, identifiers, region, key: targetKey(rule.ack, region, identifiers), specOrigin: { source: rule.spec, object, item } });
   }
   return dedupe(targets);
 }
