@@ -15,7 +15,7 @@ import { loadKubeConfig } from '../src/kube/config.ts';
 import type { KubeObject } from '../src/kube/objects.ts';
 import { AdoptionSimulator, type SimulatedAwsResource } from '../test/support/ack-simulator.ts';
 import { NAMESPACE_TYPE } from '../test/support/cluster.ts';
-import { BINARY, ROOT, startEnvironment } from '../test/support/environment.ts';
+import { BINARY, ROOT, prepareAssets, startEnvironment } from '../test/support/environment.ts';
 import { oldTrainingJob, oldType } from '../test/support/scenario.ts';
 
 const quick = process.argv.includes('--quick');
@@ -93,7 +93,7 @@ async function remaining(client: KubeClient, namespaces: string[]): Promise<numb
 
 async function main(): Promise<void> {
   if (!existsSync('/usr/bin/jq')) throw new Error('the documented loop needs jq: apt-get install -y jq');
-  const controlPlane = await startEnvironment(log);
+  const controlPlane = await startEnvironment(prepareAssets(log), 'current', log);
   const results: Record<string, string> = {};
   try {
     const client = new KubeClient(loadKubeConfig({ kubeconfig: controlPlane.kubeconfigPath }).kubeConfig, { maxSockets: 32 });

@@ -1,42 +1,64 @@
-// `npm test`: builds (or reuses) kube-apiserver + etcd, starts one real control plane with the real CRDs for the
-// whole run, runs every ava suite against it, stops it, and ends with the line `N passed, M failed`.
+// `npm test`: builds (or reuses) kube-apiserver + etcd, starts two real control planes (one per ACK era, each with
+// its real CRDs) for the whole run, runs every ava suite against it, stops it, and ends with the line `N passed, M failed`.
 
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BINARY, startEnvironment } from '../test/support/environment.ts';
+import type { ControlPlane } from '../test/support/control-plane.ts';
+import { BINARY, prepareAssets, startEnvironment } from '../test/support/environment.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message: string): void => void process.stderr.write(`run-tests: ${message}\n`);
 
+const ERA_SUITE = 'test/adopted-resource-era';
+
 async function main(): Promise<number> {
   const started = Date.now();
-  const controlPlane = await startEnvironment(log);
+  const assets = prepareAssets(log);
+  const planes: ControlPlane[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const plane of planes.splice(0)) await plane.stop();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143)));
+  }
   try {
-    const env = {
-      SMM_TEST_KUBECONFIG: controlPlane.kubeconfigPath,
-      SMM_TEST_SERVER: controlPlane.server,
-      SMM_TEST_CA: controlPlane.caPath,
-      SMM_TEST_APISERVER_PID: String(controlPlane.apiServerPid),
-      SMM_TEST_BINARY: BINARY,
-    };
+    const current = await startEnvironment(assets, 'current', log);
+    planes.push(current);
+    const adoptedResourceEra = await startEnvironment(assets, 'adopted-resource', log);
+    planes.push(adoptedResourceEra);
     const requested = process.argv.slice(2);
-    // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones.
-    const parallel = requested.length > 0 ? requested.filter((file) => !file.includes('test/serial/')) : ['test/unit', 'test/integration'];
-    const serial = requested.length > 0 ? requested.filter((file) => file.includes('test/serial/')) : hasTests('test/serial') ? ['test/serial'] : [];
+    const pick = (test: (file: string) => boolean, all: string[]): string[] => (requested.length > 0 ? requested.filter(test) : all.filter((directory) => hasTests(directory)));
+    // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones; the
+    // AdoptedResource-era suite runs on the control plane that has that era's CRDs and controllers.
+    const phases = [
+      { plane: current, files: pick((file) => !file.includes('test/serial/') && !file.includes(ERA_SUITE), ['test/unit', 'test/integration']), flags: [] },
+      { plane: current, files: pick((file) => file.includes('test/serial/'), ['test/serial']), flags: ['--serial', '--concurrency=1'] },
+      { plane: adoptedResourceEra, files: pick((file) => file.includes(ERA_SUITE), [ERA_SUITE]), flags: [] },
+    ];
     const results = [];
-    if (parallel.length > 0) results.push(await runAva(parallel, [], env));
-    if (serial.length > 0) results.push(await runAva(serial, ['--serial', '--concurrency=1'], env));
+    for (const phase of phases.filter((candidate) => candidate.files.length > 0)) results.push(await runAva(phase.files, phase.flags, environmentOf(phase.plane)));
     const passed = results.reduce((sum, result) => sum + result.passed, 0);
     const failed = results.reduce((sum, result) => sum + result.failed, 0);
     const exitCode = results.some((result) => result.exitCode !== 0) ? 1 : 0;
-    log(`finished in ${Math.round((Date.now() - started) / 1000)}s; peak RSS kube-apiserver ${peakRssMiB(controlPlane.apiServerPid)} MiB, etcd ${peakRssMiB(controlPlane.etcdPid)} MiB`);
+    const peaks = planes.map((plane, index) => `${index === 0 ? 'current' : 'adopted-resource era'}: kube-apiserver ${peakRssMiB(plane.apiServerPid)} MiB, etcd ${peakRssMiB(plane.etcdPid)} MiB`);
+    log(`finished in ${Math.round((Date.now() - started) / 1000)}s; peak RSS ${peaks.join('; ')}`);
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
     return exitCode === 0 && failed === 0 && passed > 0 ? 0 : 1;
   } finally {
-    await controlPlane.stop();
+    await stopAll();
   }
+}
+
+function environmentOf(plane: ControlPlane): Record<string, string> {
+  return {
+    SMM_TEST_KUBECONFIG: plane.kubeconfigPath,
+    SMM_TEST_SERVER: plane.server,
+    SMM_TEST_CA: plane.caPath,
+    SMM_TEST_APISERVER_PID: String(plane.apiServerPid),
+    SMM_TEST_BINARY: BINARY,
+  };
 }
 
 async function runAva(files: string[], flags: string[], env: Record<string, string>): Promise<{ exitCode: number; passed: number; failed: number }> {

@@ -6,10 +6,13 @@ import { ClusterError, ForbiddenError, MigrateError } from '../core/errors.ts';
 export class KubeApiError extends ClusterError {
   readonly code: number;
   readonly reason: string;
-  constructor(code: number, reason: string, message: string, details?: string) {
+  /** The Status message as the API server wrote it. */
+  readonly apiMessage: string;
+  constructor(code: number, reason: string, message: string, details?: string, apiMessage = message) {
     super(message, details);
     this.code = code;
     this.reason = reason;
+    this.apiMessage = apiMessage;
   }
 }
 
@@ -46,7 +49,7 @@ export function apiErrorFromResponse(method: string, url: string, code: number, 
       details,
     );
   }
-  return new KubeApiError(code, reason, `${reason.toLowerCase() === 'unknown' ? `HTTP ${code}` : reason}: ${message}`, details);
+  return new KubeApiError(code, reason, `${reason.toLowerCase() === 'unknown' ? `HTTP ${code}` : reason}: ${message}`, details, message);
 }
 
 /** A connection that broke under a request: the server may well be fine, so the request can be sent again. */

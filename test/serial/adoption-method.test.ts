@@ -1,14 +1,12 @@
-// How --method auto follows the ACK controllers' versions, and AdoptedResource adoption end to end.
-// Runs serially: it swaps the cluster's controller Deployments. The AWS side is the ADOPTION SIMULATOR.
+// How --method auto follows the ACK controllers' versions. Runs serially: it swaps the cluster's controller Deployments.
 
 import test from 'ava';
-import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/ack-kinds.ts';
+import { ADOPTED_RESOURCE_TYPE } from '../../src/core/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
-import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, freshNamespace, testKubeconfig } from '../support/cluster.ts';
 import { BASELINE_ACK_NAMESPACE, CURRENT_ACK_IMAGES, DEPLOYMENT_TYPE } from '../support/deployments.ts';
-import { exampleAwsResources, exampleObjects, seedOldObjects } from '../support/scenario.ts';
+import { exampleObjects, seedOldObjects } from '../support/scenario.ts';
 
 const SAGEMAKER_DEPLOYMENT = 'ack-sagemaker-controller-sagemaker-chart';
 const AUTOSCALING_DEPLOYMENT = 'ack-applicationautoscaling-controller-applicationautoscaling-chart';
@@ -53,46 +51,4 @@ test('asking for AdoptedResource from a controller that no longer serves it is r
   t.is(result.code, 5);
   t.regex(result.stderr, /sagemaker-controller 1\.9\.1 does not support --method adopted-resource/);
   t.deepEqual(await client.listAll(ADOPTED_RESOURCE_TYPE, { namespace }), []);
-});
-
-test('AdoptedResource adoption (controllers v1.5.0 / v1.1.1) adopts every AWS resource, and a rerun creates nothing', async (t) => {
-  await setControllerImages(client, 'public.ecr.aws/aws-controllers-k8s/sagemaker-controller:1.5.0', 'public.ecr.aws/aws-controllers-k8s/applicationautoscaling-controller:1.1.1');
-  const namespace = await freshNamespace(client, 'adopted-resource');
-  await seedOldObjects(client, exampleObjects(namespace));
-  const simulator = new AdoptionSimulator(client, exampleAwsResources(), { namespaces: [namespace], serves: { annotation: true, adoptedResource: true } });
-  simulator.start();
-  t.teardown(() => simulator.stop());
-
-  const adopt = await runPlugin(['adopt', '-n', namespace, '--method', 'adopted-resource', '--wait', '--timeout', '60s'], { kubeconfig: testKubeconfig() });
-  t.is(adopt.code, 0, adopt.stderr);
-  const adoptedResources = await client.listAll(ADOPTED_RESOURCE_TYPE, { namespace });
-  t.is(adoptedResources.length, 11);
-  const policy = adoptedResources.find((resource) => resource.spec?.['kubernetes'] && (resource.spec['kubernetes'] as { kind: string }).kind === 'ScalingPolicy')!;
-  t.deepEqual((policy.spec!['aws'] as { additionalKeys: Record<string, string> }).additionalKeys, {
-    serviceNamespace: 'sagemaker',
-    scalableDimension: 'sagemaker:variant:DesiredInstanceCount',
-    policyName: 'SageMakerEndpointInvocationScalingPolicy',
-  });
-  const endpoints = await client.listAll(ACK_KINDS.Endpoint, { namespace });
-  t.is(endpoints.length, 1);
-  t.is(endpoints[0]!.metadata.annotations?.['services.k8s.aws/deletion-policy'], 'retain');
-
-  const rerun = await runPlugin(['adopt', '-n', namespace, '--method', 'adopted-resource', '-o', 'json'], { kubeconfig: testKubeconfig() });
-  t.is(rerun.code, 0, rerun.stderr);
-  t.deepEqual(JSON.parse(rerun.stdout), { outcomes: [] });
-
-  const status = await runPlugin(['status', '-n', namespace, '-o', 'json'], { kubeconfig: testKubeconfig() });
-  t.is(status.code, 0, status.stderr);
-  t.is((JSON.parse(status.stdout) as { summary: { adopted: number } }).summary.adopted, 11);
-});
-
-test('an AdoptedResource whose AWS resource does not exist is reported failed with the controller message', async (t) => {
-  const namespace = await freshNamespace(client, 'ar-missing');
-  await seedOldObjects(client, exampleObjects(namespace).filter((object) => object.metadata.name === 'churn-model'));
-  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace], serves: { annotation: true, adoptedResource: true } });
-  simulator.start();
-  t.teardown(() => simulator.stop());
-  const adopt = await runPlugin(['adopt', '-n', namespace, '--method', 'adopted-resource', '--wait', '--timeout', '30s'], { kubeconfig: testKubeconfig() });
-  t.is(adopt.code, 6, adopt.stderr);
-  t.regex(adopt.stderr, /ACK\.Adopted: resource not found/);
 });

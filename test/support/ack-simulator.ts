@@ -1,63 +1,55 @@
-// SIMULATES AWS + ACK for fast tests: an in-memory table stands for the AWS resources that exist, and this code plays
-// the ACK controllers against the real API server, following the ACK runtime's documented behaviour
-// (shared/reference/ack.md sections 1.4, 2.3, 2.5; runtime pkg/runtime/reconciler.go Sync, read in v0.61.0):
-// - annotation adoption (`adoption-policy: adopt` + `adoption-fields`, gate ResourceAdoption): when the resource is
-//   found, the finalizer and `services.k8s.aws/adopted: "true"` are added, the spec is overwritten with the AWS
-//   state and status is written; when it is not found, NOTHING is written (no status, no condition); bad
-//   adoption-fields give ACK.Terminal (runtime >= v0.59). With the gate off, the object goes down the create path
-//   and gets ACK.Terminal "Resource already exists".
-// - AdoptedResource (runtime <= v0.52): ACK.Adopted True after creating the target, or False with "resource not
-//   found"; a target that already exists is left untouched and still reported adopted.
-// It never talks to AWS; `awsWrites` records what real ACK would have written (tags when not read-only).
+// SIMULATES the ACK controllers for fast tests, with AWS played by an in-memory table (simulated-aws.ts), against the
+// real API server and the real ACK CRDs. The ACK controllers cannot run here (the Go module proxy refuses their
+// modules), so this is a model of them, and a checked one: test/integration/simulator-conformance.test.ts compares
+// what it writes, field by field, with what the REAL controllers wrote in shared/reference/ack-observed/:
+// - runtime 'v0.62': sagemaker-controller v1.9.1 + applicationautoscaling-controller v1.4.1 (annotation adoption);
+// - runtime 'v0.52': sagemaker-controller v1.5.0 + applicationautoscaling-controller v1.1.1 (AdoptedResource).
+// The code paths follow the ACK runtime's resourceReconciler.Sync (v0.61.0 / main) and adoptionReconciler.Sync
+// (v0.52.0), read upstream:
+// - annotation adoption (`adoption-policy: adopt` + `adoption-fields`, gate ResourceAdoption): when found, the
+//   finalizer and `services.k8s.aws/adopted` are set first, then the spec is replaced by the AWS state (a spec the
+//   CRD rejects leaves the object's spec as it was: with the identifiers in it ACK goes on and writes status, without
+//   them every later reconcile logs "adopted resource not found" and writes nothing), then status: ackResourceMetadata, the kind's status fields, ACK.ResourceSynced (and Ready on v0.62). When not
+//   found, NOTHING is written. Bad adoption-fields give ACK.Terminal on runtimes that surface them (>= v0.59).
+// - AdoptedResource: the target is created with ONLY spec.kubernetes.metadata's name, namespace, labels and
+//   annotations (plus `adopted` and the finalizer), then ACK.Adopted True without a message; a missing resource
+//   gives ACK.Adopted False "resource not found", a target the CRD rejects ACK.Adopted False with the API server's
+//   words; an existing target is left untouched and reported adopted.
+// It never talks to AWS; `awsWrites` records what real ACK would have written (tags when not read-only, and so on).
 
 import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../src/kube/client.ts';
-import { isNotFound } from '../../src/kube/errors.ts';
+import { isNotFound, KubeApiError } from '../../src/kube/errors.ts';
 import { stringAt, type KubeObject, type ResourceType } from '../../src/kube/objects.ts';
+import { SIMULATED_KINDS, SimulatedAws, simulatedKind, type SimulatedAwsResource, type SimulatedKind } from './simulated-aws.ts';
 
-export interface SimulatedAwsResource {
-  group: string;
-  kind: string;
-  region: string;
-  identifiers: Record<string, string>;
-  spec?: Record<string, unknown>;
-  /** e.g. { endpointStatus: 'InService' } or { trainingJobStatus: 'InProgress' } */
-  status?: Record<string, unknown>;
-}
+export type { SimulatedAwsResource } from './simulated-aws.ts';
 
-interface SimulatedKind extends ResourceType {
-  primaryField: string;
-  requiredFields: string[];
-}
-
-const KINDS: SimulatedKind[] = [
-  ['sagemaker', 'TrainingJob', 'trainingjobs', 'trainingJobName', []],
-  ['sagemaker', 'HyperParameterTuningJob', 'hyperparametertuningjobs', 'hyperParameterTuningJobName', []],
-  ['sagemaker', 'TransformJob', 'transformjobs', 'transformJobName', []],
-  ['sagemaker', 'ProcessingJob', 'processingjobs', 'processingJobName', []],
-  ['sagemaker', 'Model', 'models', 'modelName', []],
-  ['sagemaker', 'EndpointConfig', 'endpointconfigs', 'endpointConfigName', []],
-  ['sagemaker', 'Endpoint', 'endpoints', 'endpointName', []],
-  ['applicationautoscaling', 'ScalableTarget', 'scalabletargets', 'resourceID', ['serviceNamespace']],
-  ['applicationautoscaling', 'ScalingPolicy', 'scalingpolicies', 'resourceID', ['serviceNamespace']],
-].map(([service, kind, plural, primaryField, required]) => ({
-  group: `${service}.services.k8s.aws`,
-  version: 'v1alpha1',
-  kind: kind as string,
-  plural: plural as string,
-  namespaced: true,
-  primaryField: primaryField as string,
-  requiredFields: [primaryField as string, ...(required as string[])],
-}));
+/** What differs between the two recorded runtime generations. */
+const RUNTIMES = {
+  'v0.62': { readyCondition: true, partition: true, adoptedResource: false, surfacesAdoptionErrors: true },
+  'v0.52': { readyCondition: false, partition: false, adoptedResource: true, surfacesAdoptionErrors: false },
+} as const;
+export type AckRuntime = keyof typeof RUNTIMES;
 
 const ADOPTED_RESOURCE: ResourceType = { group: 'services.k8s.aws', version: 'v1alpha1', kind: 'AdoptedResource', plural: 'adoptedresources', namespaced: true };
+const ANNOTATION = {
+  adoptionPolicy: 'services.k8s.aws/adoption-policy',
+  adoptionFields: 'services.k8s.aws/adoption-fields',
+  adopted: 'services.k8s.aws/adopted',
+  readOnly: 'services.k8s.aws/read-only',
+  deletionPolicy: 'services.k8s.aws/deletion-policy',
+  region: 'services.k8s.aws/region',
+};
 
 export interface SimulatorOptions {
   namespaces: string[];
-  /** Which adoption paths the simulated controllers serve. */
-  serves: { annotation: boolean; adoptedResource: boolean };
-  /** Runtime >= v0.59 surfaces adoption-annotation errors as ACK.Terminal; older ones only log them. */
-  surfacesAdoptionErrors?: boolean;
+  /** Default 'v0.62' (current releases). */
+  runtime?: AckRuntime;
+  /** The ResourceAdoption feature gate; on by default in both recorded releases. */
+  resourceAdoption?: boolean;
+  /** Overrides the runtime's choice of adoption paths (kept for callers that pin them). */
+  serves?: { annotation: boolean; adoptedResource: boolean };
   defaultRegion?: string;
   accountID?: string;
 }
@@ -67,20 +59,26 @@ export class AdoptionSimulator {
   private readonly controller = new AbortController();
   private readonly loops: Array<Promise<void>> = [];
   private readonly client: KubeClient;
-  private readonly aws: SimulatedAwsResource[];
-  private readonly options: Required<SimulatorOptions>;
+  private readonly aws: SimulatedAws;
+  private readonly namespaces: string[];
+  private readonly runtime: (typeof RUNTIMES)[AckRuntime];
+  private readonly serves: { annotation: boolean; adoptedResource: boolean };
+  private readonly defaultRegion: string;
 
-  constructor(client: KubeClient, aws: SimulatedAwsResource[], options: SimulatorOptions) {
+  constructor(client: KubeClient, resources: SimulatedAwsResource[], options: SimulatorOptions) {
     this.client = client;
-    this.aws = aws;
-    this.options = { surfacesAdoptionErrors: true, defaultRegion: 'us-east-2', accountID: '123456789012', ...options };
+    this.aws = new SimulatedAws(resources, options.accountID ?? '123456789012');
+    this.namespaces = options.namespaces;
+    this.runtime = RUNTIMES[options.runtime ?? 'v0.62'];
+    this.serves = options.serves ?? { annotation: options.resourceAdoption ?? true, adoptedResource: this.runtime.adoptedResource };
+    this.defaultRegion = options.defaultRegion ?? 'us-east-2';
   }
 
   start(): void {
     setMaxListeners(0, this.controller.signal);
-    for (const namespace of this.options.namespaces) {
-      for (const kind of KINDS) this.loops.push(this.watchLoop(kind, namespace, (object) => this.reconcileAnnotated(kind, object)));
-      this.loops.push(this.watchLoop(ADOPTED_RESOURCE, namespace, (object) => this.reconcileAdoptedResource(object)));
+    for (const namespace of this.namespaces) {
+      for (const kind of SIMULATED_KINDS) this.loops.push(this.watchLoop(kind, namespace, (object) => this.sync(kind, object)));
+      this.loops.push(this.watchLoop(ADOPTED_RESOURCE, namespace, (object) => this.syncAdoptedResource(object)));
     }
   }
 
@@ -114,91 +112,107 @@ export class AdoptionSimulator {
     }
   }
 
-  private find(kind: SimulatedKind, identifiers: Record<string, string>, region: string): SimulatedAwsResource | undefined {
-    return this.aws.find(
-      (resource) =>
-        resource.group === kind.group &&
-        resource.kind === kind.kind &&
-        resource.region === region &&
-        Object.entries(identifiers).every(([field, value]) => resource.identifiers[field] === undefined || resource.identifiers[field] === value) &&
-        resource.identifiers[kind.primaryField] === identifiers[kind.primaryField],
-    );
-  }
-
-  private arnOf(resource: SimulatedAwsResource, kind: SimulatedKind): string {
-    return `arn:aws:sagemaker:${resource.region}:${this.options.accountID}:${kind.kind.toLowerCase()}/${resource.identifiers[kind.primaryField]}`;
+  private now(): string {
+    return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   }
 
   private adoptedStatus(resource: SimulatedAwsResource, kind: SimulatedKind): Record<string, unknown> {
-    const jobStatus = Object.entries(resource.status ?? {}).find(([key]) => key.endsWith('JobStatus'))?.[1];
-    const synced = jobStatus === 'InProgress' || jobStatus === 'Stopping'
-      ? { type: 'ACK.ResourceSynced', status: 'False', message: `${kind.kind} is in ${jobStatus} status.` }
-      : { type: 'ACK.ResourceSynced', status: 'True', message: 'Resource synced successfully' };
+    const synced = this.aws.syncedCondition(resource, kind, this.now());
     return {
       ...(resource.status ?? {}),
-      ackResourceMetadata: { arn: this.arnOf(resource, kind), ownerAccountID: this.options.accountID, region: resource.region },
-      conditions: [synced],
+      ackResourceMetadata: {
+        arn: this.aws.arnOf(resource, kind),
+        ownerAccountID: this.aws.accountID,
+        ...(this.runtime.partition ? { partition: 'aws' } : {}),
+        region: resource.region,
+      },
+      conditions: this.runtime.readyCondition ? [synced, { ...synced, type: 'Ready' }] : [synced],
     };
   }
 
   private async terminal(kind: SimulatedKind, object: KubeObject, message: string): Promise<void> {
+    if (object.status?.['conditions']) return;
     await this.client.patchStatus(kind, object.metadata.name, object.metadata.namespace, {
       status: { conditions: [{ type: 'ACK.Terminal', status: 'True', message }, { type: 'ACK.ResourceSynced', status: 'False', message: 'Resource not synced' }] },
     });
   }
 
-  /** resourceReconciler.Sync for an object with adoption annotations. */
-  private async reconcileAnnotated(kind: SimulatedKind, object: KubeObject): Promise<void> {
+  private finalizerOf(kind: SimulatedKind): string {
+    return `finalizers.${kind.group}/${kind.kind}`;
+  }
+
+  /** resourceReconciler.Sync: adoption by annotations, or the create/update path ACK takes without them. */
+  private async sync(kind: SimulatedKind, object: KubeObject): Promise<void> {
     const annotations = object.metadata.annotations ?? {};
-    const finalizer = `finalizers.${kind.group}/${kind.kind}`;
-    if ((object.metadata.finalizers ?? []).includes(finalizer) || annotations['services.k8s.aws/adopted'] === 'true') return;
-    if (object.metadata.deletionTimestamp) return;
-    const policy = annotations['services.k8s.aws/adoption-policy'];
-    const region = annotations['services.k8s.aws/region'] ?? this.options.defaultRegion;
-    if (policy === undefined || !this.options.serves.annotation) {
-      // Create path: an existing AWS resource that ACK did not create is refused.
-      const name = stringAt(object, `spec.${kind.primaryField}`);
-      if (name && this.find(kind, { [kind.primaryField]: name }, region) && !object.status?.['conditions']) {
-        await this.terminal(kind, object, 'Resource already exists');
-      }
+    const finalizer = this.finalizerOf(kind);
+    const managed = (object.metadata.finalizers ?? []).includes(finalizer);
+    const readOnly = annotations[ANNOTATION.readOnly] === 'true';
+    if (object.metadata.deletionTimestamp) {
+      if (!managed) return;
+      if (annotations[ANNOTATION.deletionPolicy] !== 'retain' && !readOnly) this.awsWrites.push(`Delete${kind.kind} ${stringAt(object, `spec.${kind.primaryField}`)}`);
+      await this.client.mergePatch(kind, object.metadata.name, object.metadata.namespace, {
+        metadata: { resourceVersion: object.metadata.resourceVersion, finalizers: (object.metadata.finalizers ?? []).filter((entry) => entry !== finalizer) },
+      });
+      return;
+    }
+    // Already managed: a resync reads AWS with the identifiers in spec; no spec identity means NotFound, only logged.
+    if (managed) return;
+    const region = annotations[ANNOTATION.region] ?? this.defaultRegion;
+    const policy = annotations[ANNOTATION.adoptionPolicy];
+    if (policy === undefined || !this.serves.annotation) {
+      await this.createOrUpdatePath(kind, object, region, readOnly);
       return;
     }
     if (policy !== 'adopt' && policy !== 'adopt-or-create') {
-      if (this.options.surfacesAdoptionErrors && !object.status?.['conditions']) {
-        await this.terminal(kind, object, `unrecognized adoption policy ${policy}. Supported policies are "adopt" and "adopt-or-create"`);
-      }
+      if (this.runtime.surfacesAdoptionErrors) await this.terminal(kind, object, `unrecognized adoption policy ${policy}. Supported policies are "adopt" and "adopt-or-create"`);
       return;
     }
     let fields: Record<string, string>;
     try {
-      fields = JSON.parse(annotations['services.k8s.aws/adoption-fields'] ?? '') as Record<string, string>;
+      fields = JSON.parse(annotations[ANNOTATION.adoptionFields] ?? '') as Record<string, string>;
     } catch (error) {
-      if (this.options.surfacesAdoptionErrors && !object.status?.['conditions']) {
-        await this.terminal(kind, object, `unmarshalling adoption-fields annotation: ${(error as Error).message}`);
-      }
+      if (this.runtime.surfacesAdoptionErrors) await this.terminal(kind, object, `unmarshalling adoption-fields annotation: ${(error as Error).message}`);
       return;
     }
     const missing = kind.requiredFields.find((field) => typeof fields[field] !== 'string');
     if (missing) {
-      if (this.options.surfacesAdoptionErrors && !object.status?.['conditions']) {
-        await this.terminal(kind, object, `Error populating adoption fields: required field missing: ${missing}`);
-      }
+      if (this.runtime.surfacesAdoptionErrors) await this.terminal(kind, object, `Error populating adoption fields: required field missing: ${missing}`);
       return;
     }
-    const resource = this.find(kind, fields, region);
-    if (!resource) return; // ackerr.AdoptedResourceNotFound: only a log line, no status at all.
-    const readOnly = annotations['services.k8s.aws/read-only'] === 'true';
-    if (!readOnly) this.awsWrites.push(`TagResource ${this.arnOf(resource, kind)}`);
+    const resource = this.aws.find(kind, fields, region);
+    if (!resource) return; // ackerr.AdoptedResourceNotFound: a log line, no status at all
+    if (!readOnly) this.awsWrites.push(`TagResource ${this.aws.arnOf(resource, kind)}`);
     await this.client.mergePatch(kind, object.metadata.name, object.metadata.namespace, {
-      metadata: { finalizers: [...(object.metadata.finalizers ?? []), finalizer], annotations: { 'services.k8s.aws/adopted': 'true' } },
-      spec: { ...(resource.spec ?? {}), ...resource.identifiers },
+      metadata: { finalizers: [...(object.metadata.finalizers ?? []), finalizer], annotations: { [ANNOTATION.adopted]: 'true' } },
     });
+    try {
+      await this.client.jsonPatch(kind, object.metadata.name, object.metadata.namespace, [{ op: 'add', path: '/spec', value: this.aws.describedSpec(resource) }]);
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.code === 422)) throw error;
+      // The CRD rejected what AWS described (a required field missing): the object keeps the spec it had. The next
+      // resync reads AWS with that spec's identifiers: found, status is written; none, "adopted resource not found".
+      const keptIdentity = Object.entries(fields).every(([field, value]) => object.spec?.[field] === value);
+      if (!keptIdentity) return;
+    }
     await this.client.patchStatus(kind, object.metadata.name, object.metadata.namespace, { status: this.adoptedStatus(resource, kind) });
   }
 
-  /** adoptionReconciler.reconcile of runtime <= v0.52. */
-  private async reconcileAdoptedResource(adopted: KubeObject): Promise<void> {
-    if (!this.options.serves.adoptedResource) return;
+  /** No adoption: ACK reads AWS with the spec's identifiers; read-only stops there, otherwise it creates or updates. */
+  private async createOrUpdatePath(kind: SimulatedKind, object: KubeObject, region: string, readOnly: boolean): Promise<void> {
+    if (object.status?.['conditions']) return;
+    const name = stringAt(object, `spec.${kind.primaryField}`);
+    const resource = name ? this.aws.find(kind, { [kind.primaryField]: name }, region) : undefined;
+    if (readOnly) {
+      if (resource) await this.client.patchStatus(kind, object.metadata.name, object.metadata.namespace, { status: this.adoptedStatus(resource, kind) });
+      return;
+    }
+    this.awsWrites.push(`${resource ? 'Update' : 'Create'}${kind.kind} ${name ?? ''}`);
+    if (resource) await this.terminal(kind, object, 'Resource already exists');
+  }
+
+  /** adoptionReconciler.Sync of runtime <= v0.52. */
+  private async syncAdoptedResource(adopted: KubeObject): Promise<void> {
+    if (!this.serves.adoptedResource) return;
     const finalizer = 'finalizers.services.k8s.aws/AdoptedResource';
     const namespace = adopted.metadata.namespace!;
     if (adopted.metadata.deletionTimestamp) {
@@ -211,7 +225,7 @@ export class AdoptionSimulator {
     }
     const conditions = (adopted.status?.['conditions'] as Array<{ type: string; status: string }> | undefined) ?? [];
     if (conditions.some((condition) => condition.type === 'ACK.Adopted' && condition.status === 'True')) return;
-    const kind = KINDS.find((candidate) => candidate.group === stringAt(adopted, 'spec.kubernetes.group') && candidate.kind === stringAt(adopted, 'spec.kubernetes.kind'));
+    const kind = simulatedKind(stringAt(adopted, 'spec.kubernetes.group'), stringAt(adopted, 'spec.kubernetes.kind'));
     if (!kind) return; // "resource manager factory not found": logged, no condition
     const setAdopted = (status: 'True' | 'False', message?: string) =>
       this.client.patchStatus(ADOPTED_RESOURCE, adopted.metadata.name, namespace, {
@@ -223,10 +237,10 @@ export class AdoptionSimulator {
       return;
     }
     const additional = (adopted.spec?.['aws'] as { additionalKeys?: Record<string, string> }).additionalKeys ?? {};
-    const region = adopted.metadata.annotations?.['services.k8s.aws/region'] ?? this.options.defaultRegion;
-    const resource = this.find(kind, { ...additional, [kind.primaryField]: nameOrID }, region);
+    const region = adopted.metadata.annotations?.[ANNOTATION.region] ?? this.defaultRegion;
+    const resource = this.aws.find(kind, { ...additional, [kind.primaryField]: nameOrID }, region);
     if (!resource) {
-      if (!conditions.some((condition) => condition.type === 'ACK.Adopted')) await setAdopted('False', 'resource not found');
+      await setAdopted('False', 'resource not found');
       return;
     }
     const meta = (adopted.spec?.['kubernetes'] as { metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } }).metadata ?? {};
@@ -236,18 +250,26 @@ export class AdoptionSimulator {
       await this.client.get(kind, targetName, targetNamespace);
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await this.client.create(kind, {
-        apiVersion: `${kind.group}/${kind.version}`,
-        kind: kind.kind,
-        metadata: {
-          name: targetName,
-          namespace: targetNamespace,
-          ...(meta.labels ? { labels: meta.labels } : {}),
-          annotations: { ...(meta.annotations ?? {}), 'services.k8s.aws/adopted': 'true' },
-          finalizers: [`finalizers.${kind.group}/${kind.kind}`],
-        },
-        spec: { ...(resource.spec ?? {}), ...resource.identifiers },
-      });
+      try {
+        await this.client.create(kind, {
+          apiVersion: `${kind.group}/${kind.version}`,
+          kind: kind.kind,
+          metadata: {
+            name: targetName,
+            namespace: targetNamespace,
+            ...(meta.labels && Object.keys(meta.labels).length > 0 ? { labels: meta.labels } : {}),
+            annotations: { ...(meta.annotations ?? {}), [ANNOTATION.adopted]: 'true' },
+            finalizers: [this.finalizerOf(kind)],
+          },
+          spec: this.aws.describedSpec(resource),
+        });
+      } catch (createError) {
+        if (createError instanceof KubeApiError) {
+          await setAdopted('False', createError.apiMessage);
+          return;
+        }
+        throw createError;
+      }
       await this.client.patchStatus(kind, targetName, targetNamespace, { status: this.adoptedStatus(resource, kind) });
     }
     await this.client.mergePatch(ADOPTED_RESOURCE, adopted.metadata.name, namespace, {

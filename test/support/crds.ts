@@ -7,9 +7,11 @@
 //   of that commit are identical to v1.2.2's once descriptions are ignored (only their line wrapping changed). The
 //   files are apiextensions.k8s.io/v1beta1; they are converted to v1, as an upgraded cluster serves them.
 // - AdoptedResource (services.k8s.aws): github.com/aws-controllers-k8s/runtime v0.52.0, the last runtime with it.
-// - ACK SageMaker / Application Auto Scaling kinds: ACK_CRDS_DIR (a directory of their CRD YAML files), else
-//   shared/crds/ack beside the repository, else the controllers' modules (helm/crds) through the Go module proxy,
-//   which on this project's machines refuses every version of them; failing all three, ack-crds.ts builds stand-ins.
+// - ACK SageMaker / Application Auto Scaling kinds, per era (see AckEra): ACK_CRDS_DIR or
+//   ACK_ADOPTED_RESOURCE_ERA_CRDS_DIR (a directory of their CRD YAML files), else shared/crds/ack or
+//   shared/crds/ack-adoptedresource-era beside the repository, else (current era) the controllers' modules
+//   (helm/crds) through the Go module proxy, which on this project's machines refuses every version of them;
+//   failing all, ack-crds.ts builds stand-ins and the run says so loudly.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ import { ackStandInCrds } from './ack-crds.ts';
 
 export const OLD_OPERATOR_MODULE = 'github.com/aws/amazon-sagemaker-operator-for-k8s@v1.0.1-0.20210303003444-0fb33b1fd49d';
 export const ACK_RUNTIME_MODULE = 'github.com/aws-controllers-k8s/runtime@v0.52.0';
-/** Current releases; v1.5.0 / v1.1.1 (the last with AdoptedResource) are used through ACK_CRDS_DIR. */
+/** Current releases, tried when no directory of real CRDs is at hand. */
 export const ACK_CONTROLLER_MODULES = [
   'github.com/aws-controllers-k8s/sagemaker-controller@v1.9.1',
   'github.com/aws-controllers-k8s/applicationautoscaling-controller@v1.4.1',
@@ -35,34 +37,55 @@ export interface CrdSet {
   provenance: string[];
 }
 
-export function collectCrds(env: NodeJS.ProcessEnv = process.env): CrdSet {
+/**
+ * The two generations of ACK the suite runs against, each with the real CRDs of its controllers:
+ * - 'current': sagemaker-controller v1.9.1 + applicationautoscaling-controller v1.4.1 (annotation adoption); the
+ *   AdoptedResource CRD from runtime v0.52.0 is installed too, as Helm leaves it behind on upgrade;
+ * - 'adopted-resource': v1.5.0 + v1.1.1, the last releases with AdoptedResource, and their AdoptedResource CRD.
+ */
+export type AckEra = 'current' | 'adopted-resource';
+
+const SHARED_CRDS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'crds');
+const ERA_DIRECTORIES: Record<AckEra, { variable: string; shared: string }> = {
+  current: { variable: 'ACK_CRDS_DIR', shared: path.join(SHARED_CRDS, 'ack') },
+  'adopted-resource': { variable: 'ACK_ADOPTED_RESOURCE_ERA_CRDS_DIR', shared: path.join(SHARED_CRDS, 'ack-adoptedresource-era') },
+};
+
+export function collectCrds(era: AckEra = 'current', env: NodeJS.ProcessEnv = process.env): CrdSet {
   const provenance: string[] = [];
   const oldDir = path.join(goModuleDirectory(OLD_OPERATOR_MODULE), 'config', 'crd', 'bases');
   const oldCrds = readYamlDirectory(oldDir).map(convertV1beta1ToV1);
   provenance.push(`old operator CRDs: ${oldCrds.length} from ${OLD_OPERATOR_MODULE} (converted v1beta1 -> v1)`);
 
-  const runtimeDir = path.join(goModuleDirectory(ACK_RUNTIME_MODULE), 'config', 'crd', 'bases');
-  const adopted = readYamlDirectory(runtimeDir).filter((crd) => crd.metadata.name === 'adoptedresources.services.k8s.aws');
-  provenance.push(`AdoptedResource CRD: from ${ACK_RUNTIME_MODULE}`);
-
+  const { variable, shared } = ERA_DIRECTORIES[era];
+  const ackDirectory = env[variable] ?? (existsSync(shared) ? shared : undefined);
+  const fromDirectory = ackDirectory && existsSync(ackDirectory) ? readYamlDirectory(ackDirectory) : undefined;
+  const fromModules = fromDirectory || era !== 'current' ? undefined : ackControllerCrds();
   let ackCrds: Crd[];
-  const sharedDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'crds', 'ack');
-  const ackDirectory = env['ACK_CRDS_DIR'] ?? (existsSync(sharedDirectory) ? sharedDirectory : undefined);
-  const fromModules = ackDirectory ? undefined : ackControllerCrds();
-  if (ackDirectory && existsSync(ackDirectory)) {
-    ackCrds = readYamlDirectory(ackDirectory).filter(isAckServiceCrd);
-    provenance.push(`ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} real ones from ${ackDirectory}`);
+  if (fromDirectory) {
+    ackCrds = fromDirectory.filter(isAckServiceCrd);
+    provenance.push(`ACK ${era} CRDs: ${ackCrds.length} real ones from ${ackDirectory}`);
   } else if (fromModules) {
     ackCrds = fromModules;
-    provenance.push(`ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} real ones from ${ACK_CONTROLLER_MODULES.join(', ')}`);
+    provenance.push(`ACK ${era} CRDs: ${ackCrds.length} real ones from ${ACK_CONTROLLER_MODULES.join(', ')}`);
   } else {
     ackCrds = ackStandInCrds();
     provenance.push(
-      `ACK SageMaker/ApplicationAutoScaling CRDs: ${ackCrds.length} stand-ins (the Go module proxy refuses the controllers' modules; set ACK_CRDS_DIR or put them in ../shared/crds/ack to use the real ones)`,
+      `WARNING: ACK ${era} CRDs are ${ackCrds.length} STAND-INS that accept any field: neither ${variable} nor ${shared} holds the real ones, and the Go module proxy refuses the controllers' modules`,
     );
+  }
+
+  let adopted = fromDirectory?.filter((crd) => crd.metadata.name === ADOPTED_RESOURCE_CRD);
+  if (adopted?.length) {
+    provenance.push(`AdoptedResource CRD: from ${ackDirectory}`);
+  } else {
+    adopted = readYamlDirectory(path.join(goModuleDirectory(ACK_RUNTIME_MODULE), 'config', 'crd', 'bases')).filter((crd) => crd.metadata.name === ADOPTED_RESOURCE_CRD);
+    provenance.push(`AdoptedResource CRD: from ${ACK_RUNTIME_MODULE}`);
   }
   return { crds: [...oldCrds, ...adopted, ...ackCrds], provenance };
 }
+
+const ADOPTED_RESOURCE_CRD = 'adoptedresources.services.k8s.aws';
 
 function isAckServiceCrd(crd: Crd): boolean {
   return /\.(sagemaker|applicationautoscaling)\.services\.k8s\.aws$/.test(crd.metadata.name);

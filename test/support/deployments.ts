@@ -5,6 +5,7 @@ import type { KubeClient } from '../../src/kube/client.ts';
 import { isAlreadyExists } from '../../src/kube/errors.ts';
 import { BUILTIN_TYPES, type KubeObject } from '../../src/kube/objects.ts';
 import { NAMESPACE_TYPE } from './cluster.ts';
+import type { AckEra } from './crds.ts';
 
 export const DEPLOYMENT_TYPE = BUILTIN_TYPES.deployment;
 
@@ -12,6 +13,14 @@ export const BASELINE_ACK_NAMESPACE = 'ack-system';
 export const CURRENT_ACK_IMAGES = {
   sagemaker: 'public.ecr.aws/aws-controllers-k8s/sagemaker-controller:1.9.1',
   applicationautoscaling: 'public.ecr.aws/aws-controllers-k8s/applicationautoscaling-controller:1.4.1',
+};
+/** The controllers each era's control plane runs, matching its CRDs (see crds.ts AckEra). */
+export const BASELINE_ACK_IMAGES: Record<AckEra, typeof CURRENT_ACK_IMAGES> = {
+  current: CURRENT_ACK_IMAGES,
+  'adopted-resource': {
+    sagemaker: 'public.ecr.aws/aws-controllers-k8s/sagemaker-controller:1.5.0',
+    applicationautoscaling: 'public.ecr.aws/aws-controllers-k8s/applicationautoscaling-controller:1.1.1',
+  },
 };
 
 interface DeploymentOptions {
@@ -55,10 +64,10 @@ export async function ensureNamespace(client: KubeClient, name: string): Promise
   }
 }
 
-/** The cluster-wide state every parallel test may rely on: current ACK controllers, no old operator. */
-export async function installBaselineControllers(client: KubeClient): Promise<void> {
+/** The cluster-wide state every parallel test may rely on: the era's ACK controllers, no old operator. */
+export async function installBaselineControllers(client: KubeClient, images = CURRENT_ACK_IMAGES): Promise<void> {
   await ensureNamespace(client, BASELINE_ACK_NAMESPACE);
-  for (const [controller, image] of Object.entries(CURRENT_ACK_IMAGES)) {
+  for (const [controller, image] of Object.entries(images)) {
     try {
       await client.create(DEPLOYMENT_TYPE, deployment(BASELINE_ACK_NAMESPACE, `ack-${controller}-controller-${controller}-chart`, {
         containerName: 'controller',
