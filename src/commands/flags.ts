@@ -38,7 +38,7 @@ const connection: Record<string, Options> = {
   'all-namespaces': { alias: 'A', type: 'boolean', default: false, describe: 'work across all namespaces' },
   selector: { alias: 'l', type: 'string', describe: 'label selector for the old objects, e.g. team=ml' },
   kind: { type: 'string', array: true, describe: `old kinds to include (repeatable): ${OLD_KINDS.map((kind) => kind.kind).join(', ')}` },
-  'request-timeout': { type: 'number', default: 60, describe: 'seconds to wait for each API request' },
+  'request-timeout': { type: 'number', default: 60, describe: 'seconds to wait for each API request to be answered (an open watch is not cut by it)' },
 };
 
 const presentation: Record<string, Options> = {

@@ -2,6 +2,7 @@
 
 import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../kube/client.ts';
+import { inform } from '../kube/informer.ts';
 import type { KubeObject, ResourceType } from '../kube/objects.ts';
 import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from './ack-kinds.ts';
 import { observeAdoptedResource, observeAnnotationTarget, type Observation } from './adoption-state.ts';
@@ -17,18 +18,22 @@ export interface WaitResult {
   timedOut: boolean;
 }
 
-type ObjectCache = Map<string, KubeObject>;
+/** The informers' live object sets, by kind and namespace. */
+type ObjectSets = Map<string, ReadonlyMap<string, KubeObject>>;
 
-function cacheKey(type: ResourceType, namespace: string, name: string): string {
-  return `${type.plural}.${type.group}|${namespace}|${name}`;
+function setKey(type: ResourceType, namespace: string): string {
+  return `${type.plural}.${type.group}|${namespace}`;
 }
 
-export function observe(target: PlannedTarget, cache: ObjectCache): Observation {
+function lookup(sets: ObjectSets, type: ResourceType, namespace: string, name: string): KubeObject | undefined {
+  return sets.get(setKey(type, namespace))?.get(`${namespace}/${name}`);
+}
+
+function observe(target: PlannedTarget, sets: ObjectSets): Observation {
   const kind = ACK_KINDS[target.ackKind];
-  const object = cache.get(cacheKey(kind, target.namespace, target.name));
+  const object = lookup(sets, kind, target.namespace, target.name);
   if (target.method === 'adopted-resource') {
-    const adoptedResource = cache.get(cacheKey(ADOPTED_RESOURCE_TYPE, target.namespace, target.adoptedResourceName ?? target.name));
-    return observeAdoptedResource(adoptedResource, object);
+    return observeAdoptedResource(lookup(sets, ADOPTED_RESOURCE_TYPE, target.namespace, target.adoptedResourceName ?? target.name), object);
   }
   return observeAnnotationTarget(object, kind);
 }
@@ -36,8 +41,9 @@ export function observe(target: PlannedTarget, cache: ObjectCache): Observation 
 const settled = (observation: Observation): boolean => observation.state === 'adopted' || observation.state === 'failed';
 
 export async function waitForAdoption(plan: MigrationPlan, client: KubeClient, options: WaitOptions): Promise<WaitResult> {
-  const cache: ObjectCache = new Map();
   const observations = new Map<string, Observation>();
+  if (plan.targets.length === 0) return { observations, timedOut: false };
+  const sets: ObjectSets = new Map();
   const watched = new Map<string, { type: ResourceType; namespace: string }>();
   for (const target of plan.targets) {
     const kind = ACK_KINDS[target.ackKind];
@@ -50,68 +56,38 @@ export async function waitForAdoption(plan: MigrationPlan, client: KubeClient, o
   const controller = new AbortController();
   // One signal ends every watch; with many namespaces that is many listeners, which is expected here.
   setMaxListeners(0, controller.signal);
-  let finish: () => void = () => undefined;
-  const allSettled = new Promise<void>((resolve) => (finish = resolve));
+  let finish: (timedOut: boolean) => void = () => undefined;
+  const finished = new Promise<boolean>((resolve) => (finish = resolve));
   const recompute = (): void => {
     for (const target of plan.targets) {
-      const observation = observe(target, cache);
+      const observation = observe(target, sets);
       const previous = observations.get(target.key);
       if (!previous || previous.state !== observation.state || previous.message !== observation.message) {
         observations.set(target.key, observation);
         options.onChange?.(target, observation);
       }
     }
-    if (plan.targets.every((target) => settled(observations.get(target.key)!))) finish();
+    if (plan.targets.every((target) => settled(observations.get(target.key)!))) finish(false);
   };
 
-  const watchers = [...watched.values()].map(({ type, namespace }) =>
-    watchInto(client, type, namespace, cache, recompute, controller.signal),
+  let failure: unknown;
+  const informers = [...watched.values()].map(({ type, namespace }) =>
+    inform(client, type, namespace, (objects) => {
+      sets.set(setKey(type, namespace), objects);
+      recompute();
+    }, controller.signal).catch((error: unknown) => {
+      failure ??= error;
+      finish(false);
+    }),
   );
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    allSettled.then(() => false),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), options.timeoutMs))),
-    Promise.all(watchers).then(() => false),
-  ]);
-  clearTimeout(timer);
-  controller.abort();
-  await Promise.allSettled(watchers);
-  if (plan.targets.length === 0) return { observations, timedOut: false };
-  return { observations, timedOut };
-}
-
-async function watchInto(
-  client: KubeClient,
-  type: ResourceType,
-  namespace: string,
-  cache: ObjectCache,
-  onUpdate: () => void,
-  signal: AbortSignal,
-): Promise<void> {
-  while (!signal.aborted) {
-    const snapshot = await client.listSnapshot(type, { namespace });
-    for (const item of snapshot.items) cache.set(cacheKey(type, namespace, item.metadata.name), item);
-    onUpdate();
-    let resourceVersion = snapshot.resourceVersion;
-    let expired = false;
-    while (!signal.aborted && !expired) {
-      try {
-        for await (const event of client.watch(type, { namespace, resourceVersion, timeoutSeconds: 60 }, signal)) {
-          if (event.type === 'ERROR') {
-            expired = true; // 410 Gone: the resourceVersion is too old; list again
-            break;
-          }
-          resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
-          if (event.type === 'BOOKMARK') continue;
-          const key = cacheKey(type, namespace, event.object.metadata.name);
-          if (event.type === 'DELETED') cache.delete(key);
-          else cache.set(key, { ...event.object, apiVersion: event.object.apiVersion ?? `${type.group}/${type.version}`, kind: type.kind });
-          onUpdate();
-        }
-      } catch (error) {
-        if (signal.aborted) return;
-        throw error;
-      }
-    }
+  const timer = setTimeout(() => finish(true), options.timeoutMs);
+  try {
+    const timedOut = await finished;
+    if (failure) throw failure;
+    return { observations, timedOut };
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+    await Promise.allSettled(informers);
   }
 }

@@ -204,22 +204,32 @@ export class KubeClient {
   }
 
   /**
-   * Streams watch events from resourceVersion until the signal aborts or the server closes the stream.
-   * The caller restarts from the last seen resourceVersion when it needs more.
+   * Streams watch events from resourceVersion until the signal aborts or the server closes the stream (it does so
+   * after timeoutSeconds). --request-timeout bounds only the opening of the stream, never how long it stays open.
+   * An expired resourceVersion comes as an ERROR event or a 410 KubeApiError; a dropped connection as a
+   * ClusterError. Resuming is the caller's: see informer.ts.
    */
   async *watch(
     type: ResourceType,
     options: { namespace?: string | undefined; resourceVersion?: string; labelSelector?: string; timeoutSeconds?: number },
     signal: AbortSignal,
   ): AsyncGenerator<WatchEvent> {
-    const query: Query = {
-      watch: 'true',
-      allowWatchBookmarks: 'true',
-      resourceVersion: options.resourceVersion,
-      labelSelector: options.labelSelector,
-      timeoutSeconds: options.timeoutSeconds ?? 300,
+    const spec: RequestSpec = {
+      method: 'GET',
+      path: collectionPath(type, options.namespace),
+      query: {
+        watch: 'true',
+        allowWatchBookmarks: 'true',
+        resourceVersion: options.resourceVersion,
+        labelSelector: options.labelSelector,
+        timeoutSeconds: options.timeoutSeconds ?? 300,
+      },
     };
-    const response = await this.open({ method: 'GET', path: collectionPath(type, options.namespace), query }, signal, true);
+    const started = Date.now();
+    const response = await this.open(spec, signal, true);
+    const status = response.statusCode ?? 0;
+    this.options.onRequest?.({ method: 'WATCH', url: this.url(spec), status, milliseconds: Date.now() - started });
+    if (status < 200 || status >= 300) throw apiErrorFromResponse('GET', this.url(spec), status, await readBody(response));
     let buffered = '';
     try {
       for await (const chunk of response) {
@@ -234,7 +244,7 @@ export class KubeClient {
       }
     } catch (error) {
       if (signal.aborted) return;
-      throw error;
+      throw transportError(this.server, error as NodeJS.ErrnoException);
     } finally {
       response.destroy();
     }
@@ -302,7 +312,11 @@ export class KubeClient {
             ...(payload === undefined ? {} : { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(payload) }),
           },
         },
-        resolve,
+        (response) => {
+          // A stream stays open and may be idle for minutes: the timeout was for establishing it only.
+          if (streaming) request.setTimeout(0);
+          resolve(response);
+        },
       );
       request.on('timeout', () => request.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
       request.on('error', (error: NodeJS.ErrnoException) => reject(signal?.aborted ? error : transportError(this.server, error)));

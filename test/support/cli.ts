@@ -23,12 +23,16 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** True when the run outlived `killAfterMs` and was killed. */
+  killed?: boolean;
 }
 
 export interface CliOptions {
   kubeconfig?: string;
   env?: Record<string, string>;
   stdin?: string;
+  /** Kill a run that has not ended by then, instead of hanging the suite. */
+  killAfterMs?: number;
 }
 
 function pluginEnvironment(options: CliOptions): NodeJS.ProcessEnv {
@@ -49,10 +53,18 @@ export function runPlugin(args: string[], options: CliOptions = {}): Promise<Cli
     const child = spawn('kubectl', ['sagemaker-migrate', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let killed = false;
+    const deadline = options.killAfterMs === undefined ? undefined : setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, options.killAfterMs);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      resolve({ code: code ?? -1, stdout, stderr, ...(killed ? { killed } : {}) });
+    });
     child.stdin.end(options.stdin ?? '');
   });
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
 
 export const EXEC_CREDENTIAL_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'exec-credential.sh');
 
@@ -40,4 +41,15 @@ export function execKubeconfig(command: string, args: string[], namespace?: stri
 /** A kubeconfig whose server refuses connections (nothing listens on port 1). */
 export function unreachableKubeconfig(): string {
   return kubeconfigFor({ token: 'unused' }, 'default', 'https://127.0.0.1:1');
+}
+
+/** The admin kubeconfig of the test control plane, pointed at another address (a proxy in front of it). */
+export function adminKubeconfigVia(server: string): string {
+  const admin = process.env['SMM_TEST_KUBECONFIG'];
+  if (!admin) throw new Error('SMM_TEST_KUBECONFIG is not set: run through `npm test`');
+  const config = yaml.load(readFileSync(admin, 'utf8')) as { clusters: Array<{ cluster: { server: string } }> };
+  for (const entry of config.clusters) entry.cluster.server = server;
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'smm-kubeconfig-')), 'config');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
 }
