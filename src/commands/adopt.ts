@@ -5,7 +5,9 @@ import { adopt, refuseBlockedAdoption, type AdoptOutcome } from '../core/adopt.t
 import { PartialFailure, TimeoutError, UsageError } from '../core/errors.ts';
 import { manifestsToCreate } from '../core/manifests.ts';
 import { buildPlan, type MigrationPlan } from '../core/plan.ts';
+import type { AckControllerInstall } from '../core/controllers.ts';
 import { waitForAdoption } from '../core/wait.ts';
+import { diagnoseWait } from '../core/wait-diagnosis.ts';
 import { machineOutput, toYamlStream } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { renderOutcomes, stateColor } from '../ui/views.ts';
@@ -57,7 +59,9 @@ async function runAdopt(args: AdoptArgs): Promise<void> {
     return;
   }
   await withSession(args, terminal, async (session) => {
-    const plan = buildPlan(await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate' }), planOptionsOf(args));
+    const inventory = await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate' });
+    const plan = buildPlan(inventory, planOptionsOf(args));
+    for (const warning of plan.warnings) terminal.warn(warning);
     if (args.dryRun === 'client') {
       refuseBlockedAdoption(plan);
       await printManifests(plan, args);
@@ -74,7 +78,7 @@ async function runAdopt(args: AdoptArgs): Promise<void> {
     process.stdout.write(machine ?? renderOutcomes(outcomes, terminal.color));
     const failed = outcomes.filter((outcome) => outcome.result === 'failed');
     if (failed.length > 0) throw new PartialFailure(`${failed.length} of ${outcomes.length} object(s) could not be created: ${failed.map((outcome) => outcome.message).join('; ')}`);
-    if (args.wait) await waitAndReport(plan, session.client, terminal, timeoutMs);
+    if (args.wait) await waitAndReport(plan, session.client, terminal, timeoutMs, inventory.cluster?.ackControllers);
   });
 }
 
@@ -96,7 +100,7 @@ function summarizeOutcome(outcome: AdoptOutcome) {
   };
 }
 
-async function waitAndReport(plan: MigrationPlan, client: KubeClient, terminal: Terminal, timeoutMs: number): Promise<void> {
+async function waitAndReport(plan: MigrationPlan, client: KubeClient, terminal: Terminal, timeoutMs: number, installs: AckControllerInstall[] | undefined): Promise<void> {
   const progress = terminal.spinner(`waiting for ${plan.targets.length} AWS resource(s) to be adopted`);
   const adopted = new Set<string>();
   const result = await waitForAdoption(plan, client, {
@@ -108,23 +112,18 @@ async function waitAndReport(plan: MigrationPlan, client: KubeClient, terminal: 
   });
   progress.stop();
   const failed: string[] = [];
-  const waiting: string[] = [];
   for (const target of plan.targets) {
     const observation = result.observations.get(target.key);
     const state = observation?.state ?? 'not-started';
-    terminal.info(`${stateColor(terminal.color, state)} ${target.namespace}/${target.ackKind}/${target.name} (${target.awsName})${observation?.message ? `: ${observation.message}` : ''}`);
+    const detail = observation?.syncError ? `adopted, but ACK reports a sync error: ${observation.syncError}` : observation?.message;
+    terminal.info(`${stateColor(terminal.color, state)} ${target.namespace}/${target.ackKind}/${target.name} (${target.awsName})${detail ? `: ${detail}` : ''}`);
     if (state === 'failed') failed.push(`${target.ackKind}/${target.name}: ${observation?.message ?? 'failed'}`);
-    else if (state !== 'adopted') waiting.push(diagnose(target.ackKind, target.name, target.awsName, target.region, target.method));
   }
   if (failed.length > 0) throw new PartialFailure(`${failed.length} resource(s) failed to adopt: ${failed.join('; ')}`);
-  if (result.timedOut && waiting.length > 0) {
-    for (const line of waiting) terminal.warn(line);
-    throw new TimeoutError(`${waiting.length} resource(s) not adopted after ${Math.round(timeoutMs / 1000)}s; see the warnings above`);
+  const diagnosis = result.timedOut ? diagnoseWait(plan, result.observations, installs) : [];
+  if (diagnosis.length > 0) {
+    for (const line of diagnosis) terminal.warn(line);
+    const waiting = plan.targets.filter((target) => result.observations.get(target.key)?.state !== 'adopted').length;
+    throw new TimeoutError(`${waiting} resource(s) not adopted after ${Math.round(timeoutMs / 1000)}s; see the warnings above`);
   }
-}
-
-/** ACK leaves no status at all when it cannot find the resource; say what usually causes that. */
-function diagnose(kind: string, name: string, awsName: string, region: string | undefined, method: string | undefined): string {
-  const silent = method === 'annotation' ? 'ACK wrote no status, which is what it does when it cannot find the AWS resource' : 'no ACK.Adopted condition yet';
-  return `${kind}/${name}: not adopted (${silent}). Check that "${awsName}" exists in region ${region ?? '(controller default)'} of the account the controller uses, that the controller watches this namespace, and its logs (kubectl logs -n ack-system deploy/<controller>)`;
 }

@@ -3,7 +3,9 @@
 
 import type { Argv } from 'yargs';
 import { defaultBackupDirectory } from '../core/backup.ts';
-import { deleteOldCrds, refuseWhileOperatorRuns, refuseWithoutRights, runCleanup, type CleanupOutcome } from '../core/cleanup.ts';
+import { deleteOldCrds, oldCrdNames, oldObjectOutside, refuseWhileOperatorRuns, refuseWithoutRights, runCleanup, type CleanupOutcome } from '../core/cleanup.ts';
+import { OLD_KINDS } from '../core/kinds.ts';
+import type { KubeClient } from '../kube/client.ts';
 import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../core/errors.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
@@ -78,6 +80,7 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
       const machine = await machineOutput({ dryRun: true, decisions: items.map(describeDecision) }, args.output, args.jq);
       if (machine) process.stdout.write(machine);
       terminal.info(`dry run: ${toDelete.length} object(s) would be removed, ${kept.length} kept; nothing was changed`);
+      if (args.deleteCrds) terminal.info(await crdOutlook(session.client, toDelete, kept));
       return;
     }
     for (const item of toDelete.filter((candidate) => candidate.verdict.action === 'delete' && candidate.verdict.forced)) {
@@ -124,8 +127,17 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
     terminal.info(
       `removed ${summary.deleted}, already gone ${summary.alreadyGone}, kept ${summary.kept}, failed ${summary.failed}; backups in ${backupDirectory}${deletedCrds.length > 0 ? `; deleted CRDs: ${deletedCrds.join(', ')}` : ''}`,
     );
+    if (args.deleteCrds && deletedCrds.length === 0) terminal.info(`--delete-crds: the old CRDs were kept, because ${kept.length > 0 ? `${kept.length} object(s) were kept` : 'some objects could not be removed'}`);
     finish(outcomes, kept);
   });
+}
+
+/** What --delete-crds would do after this run: the CRDs go only when no old object would remain anywhere. */
+async function crdOutlook(client: KubeClient, toDelete: CleanupItem[], kept: CleanupItem[]): Promise<string> {
+  if (kept.length > 0) return `--delete-crds: the old CRDs would be kept, because ${kept.length} object(s) would be kept`;
+  const outside = await oldObjectOutside(client, new Set(toDelete.map((item) => item.source.uid ?? '')));
+  if (outside) return `--delete-crds: the old CRDs would be kept, because old objects outside this run's scope remain (${outside}, perhaps more)`;
+  return `--delete-crds: the old CRDs would then be deleted (backed up first): ${oldCrdNames().join(', ')}`;
 }
 
 function describeDecision(item: CleanupItem) {
@@ -140,6 +152,8 @@ function finish(outcomes: CleanupOutcome[], kept: CleanupItem[]): void {
     throw allForbidden && failed.length === outcomes.length ? new ForbiddenError(message) : new PartialFailure(message);
   }
   if (kept.length > 0) {
-    throw new SafetyRefusal(`${kept.length} object(s) kept because their AWS resources are not adopted: run adopt --wait, or see --include-unadopted-finished-jobs`);
+    const finishedJobs = kept.some((item) => OLD_KINDS.find((kind) => kind.kind === item.source.kind)?.finishedPhases.includes(item.source.phase ?? '\u0000'));
+    const hint = finishedJobs ? 'run adopt --wait, or --include-unadopted-finished-jobs for finished jobs' : 'run adopt --wait (status shows why each is not adopted)';
+    throw new SafetyRefusal(`${kept.length} object(s) kept because their AWS resources are not adopted or they would come back: ${hint}`);
   }
 }

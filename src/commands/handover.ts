@@ -31,7 +31,8 @@ export const handoverCommand = {
 async function runHandover(args: HandoverArgs): Promise<void> {
   const terminal = await prepare(args);
   await withSession(args, terminal, async (session) => {
-    const items = decideHandover(await inventoryFromCluster(session, args));
+    const { items, warnings } = decideHandover(await inventoryFromCluster(session, args, { oldObjectsEverywhere: true }));
+    for (const warning of warnings) terminal.warn(warning);
     const ready = items.filter((item) => item.action === 'hand-over');
     if (items.length > 0) {
       terminal.info(formatTable(['namespace', 'ack object', 'action', 'reason'], items.map((item) => [

@@ -46,12 +46,13 @@ export async function withSession<T>(args: CommonArgs, terminal: Terminal, work:
   }
 }
 
-export async function inventoryFromCluster(session: Session, args: CommonArgs, reading: { withSpecs?: boolean } = {}): Promise<Inventory> {
+export async function inventoryFromCluster(session: Session, args: CommonArgs, reading: { withSpecs?: boolean; oldObjectsEverywhere?: boolean } = {}): Promise<Inventory> {
   const scope = {
     namespace: args.allNamespaces ? undefined : session.config.namespace,
     labelSelector: args.selector,
     kinds: selectedKinds(args),
     withSpecs: reading.withSpecs ?? false,
+    oldObjectsEverywhere: reading.oldObjectsEverywhere ?? false,
   };
   return await discover(session.client, scope, session.config.contextName);
 }
@@ -66,6 +67,7 @@ export function inventoryFromFile(file: string, args: CommonArgs): Inventory {
   const inventory = parseDump(text, file === '-' ? 'standard input' : file);
   const kinds = selectedKinds(args);
   const namespace = args.allNamespaces ? undefined : args.namespace;
+  inventory.scopeNamespace = namespace;
   const matchesLabels = labelMatcher(args.selector);
   inventory.oldObjects = inventory.oldObjects.filter(
     (object) =>

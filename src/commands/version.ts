@@ -22,22 +22,30 @@ export const versionCommand = {
 async function runVersion(args: VersionArgs): Promise<void> {
   const terminal = await prepare(args);
   const report: Record<string, unknown> = { clientVersion: VERSION };
+  const machineOutputWanted = args.output === 'json' || args.output === 'yaml' || args.jq !== undefined;
+  // Like kubectl: the client's version first, so that it is there even when the cluster cannot be asked.
+  if (!machineOutputWanted) process.stdout.write(`Client Version: ${VERSION}\n`);
   if (!args.client) {
-    await withSession(args, terminal, async (session) => {
-      report['serverVersion'] = (await session.client.serverVersion()).gitVersion;
-      const { deployments, deploymentsKnown } = await deploymentFacts(session.client);
-      if (deploymentsKnown) {
-        report['oldOperators'] = findOldOperators(deployments).map((o) => ({ deployment: `${o.namespace}/${o.name}`, image: o.image, running: o.running }));
-        report['ackControllers'] = findAckControllers(deployments).map((c) => ({ controller: c.controller, deployment: `${c.namespace}/${c.name}`, version: c.version ?? 'unknown' }));
-      }
-    });
+    try {
+      await withSession(args, terminal, async (session) => {
+        report['serverVersion'] = (await session.client.serverVersion()).gitVersion;
+        const { deployments, deploymentsKnown } = await deploymentFacts(session.client);
+        if (deploymentsKnown) {
+          report['oldOperators'] = findOldOperators(deployments).map((o) => ({ deployment: `${o.namespace}/${o.name}`, image: o.image, running: o.running }));
+          report['ackControllers'] = findAckControllers(deployments).map((c) => ({ controller: c.controller, deployment: `${c.namespace}/${c.name}`, version: c.version ?? 'unknown' }));
+        }
+      });
+    } catch (error) {
+      if (machineOutputWanted) process.stdout.write((await machineOutput(report, args.output, args.jq)) ?? '');
+      throw error;
+    }
   }
   const machine = await machineOutput(report, args.output, args.jq);
   if (machine) {
     process.stdout.write(machine);
     return;
   }
-  const lines = [`Client Version: ${VERSION}`];
+  const lines: string[] = [];
   if (report['serverVersion']) lines.push(`Server Version: ${String(report['serverVersion'])}`);
   for (const operator of (report['oldOperators'] as Array<{ deployment: string; image: string; running: boolean }> | undefined) ?? []) {
     lines.push(`Old operator: ${operator.deployment} (${operator.image}) ${operator.running ? 'running' : 'stopped'}`);
@@ -45,5 +53,5 @@ async function runVersion(args: VersionArgs): Promise<void> {
   for (const controller of (report['ackControllers'] as Array<{ controller: string; deployment: string; version: string }> | undefined) ?? []) {
     lines.push(`ACK ${controller.controller} controller: ${controller.deployment} ${controller.version}`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -7,48 +7,100 @@ import { targetKey } from './targets.ts';
 export type AdoptionState = 'adopted' | 'pending' | 'failed' | 'not-started';
 
 export interface Observation {
+  /** Whether ACK has taken the AWS resource over: the thing cleanup and handover depend on. */
   state: AdoptionState;
-  /** The controller's words, when it said anything. */
+  /** Why it is not adopted, in the controller's words when it said anything. */
   message?: string;
   /** ACK.ResourceSynced of the ACK object, when present. */
   synced?: string;
+  /**
+   * ACK.Terminal or ACK.Recoverable on an ADOPTED object: a problem syncing a resource ACK does manage (e.g. late
+   * initialization on an incomplete AWS answer), not an adoption failure.
+   */
+  syncError?: string;
+  /** No controller has written anything on it yet: no finalizer, no adopted marker, no condition. */
+  untouched?: boolean;
 }
+
+/** The identifiers the AWS resource is expected to have, e.g. { modelName: 'churn-model' }. */
+export type ExpectedIdentity = Record<string, string>;
 
 function withSync(observation: Observation, synced: string | undefined): Observation {
   return synced ? { ...observation, synced } : observation;
 }
 
-export function observeAnnotationTarget(object: KubeObject | undefined, kind: AckKind): Observation {
-  if (!object) return { state: 'not-started' };
-  const synced = findCondition(object, 'ACK.ResourceSynced')?.status;
-  const terminal = findCondition(object, 'ACK.Terminal');
-  if (terminal?.status === 'True') return withSync({ state: 'failed', message: `ACK.Terminal: ${terminal.message ?? terminal.reason ?? 'terminal'}` }, synced);
-  const recoverable = findCondition(object, 'ACK.Recoverable');
-  if (recoverable?.status === 'True') return withSync({ state: 'failed', message: `ACK.Recoverable: ${recoverable.message ?? recoverable.reason ?? 'recoverable error'}` }, synced);
-  const adopted = object.metadata.annotations?.[ACK_ANNOTATIONS.adopted] === 'true';
-  const managed = (object.metadata.finalizers ?? []).includes(ackFinalizer(kind));
-  if (adopted && managed) return withSync({ state: 'adopted' }, synced);
-  return withSync({ state: 'pending', message: adopted ? 'adopted annotation set, ACK finalizer missing' : 'waiting for the ACK controller' }, synced);
+function problemOf(object: KubeObject): string | undefined {
+  for (const type of ['ACK.Terminal', 'ACK.Recoverable']) {
+    const condition = findCondition(object, type);
+    if (condition?.status === 'True') return `${type}: ${condition.message ?? condition.reason ?? type}`;
+  }
+  return undefined;
 }
 
-export function observeAdoptedResource(adoptedResource: KubeObject | undefined, target: KubeObject | undefined): Observation {
+/**
+ * Whether the ACK object itself names the AWS resource expected: each expected identifier in its spec, or, for a
+ * SageMaker kind, an ARN in status.ackResourceMetadata that ends in its name (SageMaker lower-cases names in ARNs).
+ * ACK writes both when it adopts; a status condition alone proves nothing (a stale ACK.ResourceSynced=True stays
+ * on an object whose spec ACK could not write).
+ */
+export function carriesIdentity(object: KubeObject, kind: AckKind, expected: ExpectedIdentity): boolean {
+  const wanted = Object.keys(expected).length > 0 ? expected : undefined;
+  if (!wanted) return (stringAt(object, `spec.${kind.primaryField}`) ?? '') !== '';
+  if (Object.entries(wanted).every(([field, value]) => stringAt(object, `spec.${field}`) === value)) return true;
+  const arn = stringAt(object, 'status.ackResourceMetadata.arn');
+  const name = wanted[kind.primaryField];
+  return kind.controller === 'sagemaker' && arn !== undefined && name !== undefined && arn.toLowerCase().endsWith(`/${name.toLowerCase()}`);
+}
+
+function adoptedByAck(object: KubeObject, kind: AckKind): { marked: boolean; managed: boolean } {
+  return {
+    marked: object.metadata.annotations?.[ACK_ANNOTATIONS.adopted] === 'true',
+    managed: (object.metadata.finalizers ?? []).includes(ackFinalizer(kind)),
+  };
+}
+
+/** The adopted state of an ACK object that ACK marked and manages, or why it is not proof of adoption. */
+function observeMarkedTarget(object: KubeObject, kind: AckKind, expected: ExpectedIdentity, synced: string | undefined): Observation {
+  const problem = problemOf(object);
+  if (carriesIdentity(object, kind, expected)) return withSync({ state: 'adopted', ...(problem ? { syncError: problem } : {}) }, synced);
+  const found = stringAt(object, `spec.${kind.primaryField}`);
+  return withSync({
+    state: problem ? 'failed' : 'pending',
+    message: `${problem ? `${problem}; ` : ''}marked adopted, but spec.${kind.primaryField} is ${found ? `"${found}"` : 'missing'}: ACK could not write the AWS resource's state onto it (see the controller's log)`,
+  }, synced);
+}
+
+export function observeAnnotationTarget(object: KubeObject | undefined, kind: AckKind, expected: ExpectedIdentity): Observation {
+  if (!object) return { state: 'not-started' };
+  const synced = findCondition(object, 'ACK.ResourceSynced')?.status;
+  const { marked, managed } = adoptedByAck(object, kind);
+  if (marked && managed) return observeMarkedTarget(object, kind, expected, synced);
+  const problem = problemOf(object);
+  if (problem) return withSync({ state: 'failed', message: problem }, synced);
+  if (marked || managed) return withSync({ state: 'pending', message: marked ? 'adopted annotation set, ACK finalizer missing' : 'ACK finalizer set, adopted annotation missing' }, synced);
+  const untouched = !(object.status?.['conditions'] as unknown[] | undefined)?.length;
+  return withSync({ state: 'pending', message: 'waiting for the ACK controller', ...(untouched ? { untouched } : {}) }, synced);
+}
+
+export function observeAdoptedResource(adoptedResource: KubeObject | undefined, target: KubeObject | undefined, expected: ExpectedIdentity): Observation {
+  const targetKind = target ? ackKindByGroupKind(target.apiVersion.split('/')[0] ?? '', target.kind) : undefined;
+  const observeTarget = (): Observation => {
+    const { marked, managed } = adoptedByAck(target!, targetKind!);
+    const synced = findCondition(target!, 'ACK.ResourceSynced')?.status;
+    if (marked && managed) return observeMarkedTarget(target!, targetKind!, expected, synced);
+    return withSync({ state: 'pending', message: 'ACK.Adopted is True but ACK does not manage the target object (no adopted marker or finalizer)' }, synced);
+  };
   if (!adoptedResource) {
-    // A target created some other way (or whose AdoptedResource was deleted after adoption) still counts when ACK manages it.
-    if (target) {
-      const kind = ackKindByGroupKind(target.apiVersion.split('/')[0] ?? '', target.kind);
-      if (kind && (target.metadata.finalizers ?? []).includes(ackFinalizer(kind))) {
-        return withSync({ state: 'adopted' }, findCondition(target, 'ACK.ResourceSynced')?.status);
-      }
-    }
-    return { state: 'not-started' };
+    // A target whose AdoptedResource was deleted after adoption still counts when ACK manages it.
+    return target && targetKind ? observeTarget() : { state: 'not-started' };
   }
-  const synced = target ? findCondition(target, 'ACK.ResourceSynced')?.status : undefined;
   const condition = findCondition(adoptedResource, 'ACK.Adopted');
   if (condition?.status === 'True') {
-    return withSync(target ? { state: 'adopted' } : { state: 'pending', message: 'ACK.Adopted is True but the target object is missing' }, synced);
+    if (target && targetKind) return observeTarget();
+    return { state: 'pending', message: 'ACK.Adopted is True but the target object is missing' };
   }
-  if (condition?.status === 'False') return withSync({ state: 'failed', message: `ACK.Adopted: ${condition.message ?? 'False'}` }, synced);
-  return withSync({ state: 'pending', message: 'waiting for the ACK controller (no ACK.Adopted condition yet)' }, synced);
+  if (condition?.status === 'False') return { state: 'failed', message: `ACK.Adopted: ${condition.message ?? 'False'}` };
+  return { state: 'pending', message: 'waiting for the ACK controller (no ACK.Adopted condition yet)', untouched: true };
 }
 
 /** Identity keys (with and without region) under which an existing ACK object or AdoptedResource can be found. */

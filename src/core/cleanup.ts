@@ -157,6 +157,24 @@ export async function kindsWithObjectsLeft(client: KubeClient): Promise<string[]
   return kinds;
 }
 
+/** The first old object anywhere in the cluster that is not one of these (by uid), or undefined when none is. */
+export async function oldObjectOutside(client: KubeClient, uids: ReadonlySet<string>): Promise<string | undefined> {
+  for (const kind of OLD_KINDS) {
+    try {
+      for await (const object of client.list(kind)) {
+        if (!uids.has(object.metadata.uid ?? '')) return `${kind.kind} ${object.metadata.namespace ?? 'default'}/${object.metadata.name}`;
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  return undefined;
+}
+
+export function oldCrdNames(): string[] {
+  return OLD_KINDS.map((kind) => `${kind.plural}.${kind.group}`);
+}
+
 const CRD_TYPE = BUILTIN_TYPES.customResourceDefinition;
 
 /** The old operator's CRDs may go only when no object of theirs remains anywhere in the cluster. */
@@ -164,8 +182,7 @@ export async function deleteOldCrds(client: KubeClient, backupDirectory: string)
   const remaining = await kindsWithObjectsLeft(client);
   if (remaining.length > 0) throw new SafetyRefusal(`old-operator objects remain in the cluster (${remaining.join(', ')}): the old CRDs are kept`);
   const deleted: string[] = [];
-  for (const kind of OLD_KINDS) {
-    const name = `${kind.plural}.${kind.group}`;
+  for (const name of oldCrdNames()) {
     let crd: KubeObject;
     try {
       crd = await client.get(CRD_TYPE, name);

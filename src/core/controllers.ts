@@ -33,6 +33,16 @@ export interface AckControllerInstall {
   version: string | undefined;
   featureGates: Record<string, boolean>;
   running: boolean;
+  /** Why it counts as running or stopped, for messages. */
+  state: string;
+  /** --watch-namespace: the namespaces it reconciles, or undefined for all. */
+  watchNamespaces: string[] | undefined;
+  /** --watch-selectors: a label selector an object must match to be reconciled at all. */
+  watchSelectors: string | undefined;
+  /** --reconcile-resources: the kinds it reconciles, or undefined for all. */
+  reconcileResources: string[] | undefined;
+  /** AWS_CA_BUNDLE in its environment. */
+  caBundle: boolean;
 }
 
 const OLD_OPERATOR_IMAGE = /(^|\/)amazon-sagemaker-operator-for-k8s$/;
@@ -82,19 +92,53 @@ export function findAckControllers(deployments: DeploymentFacts[]): AckControlle
     for (const [controller, pattern] of Object.entries(ACK_IMAGES) as Array<[AckController, RegExp]>) {
       const container = deployment.containers.find((candidate) => pattern.test(parseImage(candidate.image).repository));
       if (!container) continue;
-      const gatesText = container.env['FEATURE_GATES'] ?? container.args.find((arg) => arg.startsWith('--feature-gates='))?.slice(16) ?? '';
+      const flags = parseFlags(container.args, container.env);
+      const list = (flag: string): string[] | undefined => {
+        const values = (flags.get(flag) ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+        return values.length > 0 ? values : undefined;
+      };
       installs.push({
         controller,
         namespace: deployment.namespace,
         name: deployment.name,
         image: container.image,
         version: normalizeVersion(parseImage(container.image).tag),
-        featureGates: parseFeatureGates(gatesText),
-        running: runningState(deployment).running,
+        featureGates: parseFeatureGates(flags.get('feature-gates') ?? container.env['FEATURE_GATES'] ?? ''),
+        ...runningState(deployment),
+        watchNamespaces: list('watch-namespace'),
+        watchSelectors: flags.get('watch-selectors') || undefined,
+        reconcileResources: list('reconcile-resources'),
+        caBundle: (container.env['AWS_CA_BUNDLE'] ?? '') !== '',
       });
     }
   }
   return installs;
+}
+
+/**
+ * The controller's flags as its process sees them: `--flag=value` or `--flag value` (the Helm charts' form, with
+ * `$(VAR)` taken from the container's environment as the kubelet expands it), `--flag` alone for booleans.
+ */
+export function parseFlags(args: string[], env: Record<string, string>): Map<string, string> {
+  const expand = (text: string): string => text.replace(/\$\((\w+)\)/g, (reference, name: string) => env[name] ?? reference);
+  const flags = new Map<string, string>();
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    if (!arg.startsWith('--')) continue;
+    const equals = arg.indexOf('=');
+    if (equals > 0) {
+      flags.set(arg.slice(2, equals), expand(arg.slice(equals + 1)));
+      continue;
+    }
+    const next = args[index + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      flags.set(arg.slice(2), expand(next));
+      index += 1;
+    } else {
+      flags.set(arg.slice(2), 'true');
+    }
+  }
+  return flags;
 }
 
 /** Old operators that can still act on objects in this namespace. */

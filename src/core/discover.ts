@@ -2,7 +2,7 @@
 
 import type { KubeClient } from '../kube/client.ts';
 import { ForbiddenError } from './errors.ts';
-import { BUILTIN_TYPES, stringAt, type KubeObject } from '../kube/objects.ts';
+import { BUILTIN_TYPES, stringAt, type KubeObject, type ResourceType } from '../kube/objects.ts';
 import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SAGEMAKER_GROUP, type AckKindName } from './ack-kinds.ts';
 import { findAckControllers, findOldOperators, type DeploymentFacts } from './controllers.ts';
 import type { ClusterFacts, Inventory, MissingPermission } from './inventory.ts';
@@ -17,6 +17,8 @@ export interface Scope {
   kinds?: OldKind[] | undefined;
   /** Keep each old object's whole spec, to translate it into the ACK spec; otherwise only the fields the plan reads. */
   withSpecs?: boolean;
+  /** Read old objects in every namespace (where allowed), not only the scope: handover checks them all. */
+  oldObjectsEverywhere?: boolean;
 }
 
 const DEPLOYMENT_TYPE = BUILTIN_TYPES.deployment;
@@ -26,10 +28,11 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
   const servedOld = await servedPlurals(client, OLD_GROUP, OLD_VERSION);
   const kinds = (scope.kinds ?? OLD_KINDS).filter((kind) => servedOld.has(kind.plural));
   const oldObjects: KubeObject[] = [];
+  let oldObjectsClusterWide = true;
   for (const kind of kinds) {
-    for await (const object of client.list(kind, { namespace: scope.namespace, labelSelector: scope.labelSelector })) {
-      oldObjects.push(projectForPlan(kind, object, scope.withSpecs ?? false));
-    }
+    const listed = await listWidely(client, kind, scope.oldObjectsEverywhere ? undefined : scope.namespace, scope.namespace, { labelSelector: scope.labelSelector });
+    oldObjectsClusterWide &&= listed.clusterWide;
+    for (const object of listed.items) oldObjects.push(projectForPlan(kind, object, scope.withSpecs ?? false));
   }
 
   const servedSageMaker = await servedPlurals(client, SAGEMAKER_GROUP, 'v1alpha1');
@@ -39,12 +42,22 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
     const kind = ACK_KINDS[name];
     return (kind.group === SAGEMAKER_GROUP ? servedSageMaker : servedAutoscaling).has(kind.plural);
   });
+  // One AWS resource must never get two ACK objects, so existing ones are looked up in every namespace, whatever the
+  // scope of the run, wherever the user may list them.
+  let ackObjectsClusterWide = true;
   const ackObjects: KubeObject[] = [];
   for (const name of servedAckKinds) {
-    for await (const object of client.list(ACK_KINDS[name], { namespace: scope.namespace })) ackObjects.push(projectAckObject(ACK_KINDS[name], object));
+    const listed = await listWidely(client, ACK_KINDS[name], undefined, scope.namespace);
+    ackObjectsClusterWide &&= listed.clusterWide;
+    for (const object of listed.items) ackObjects.push(projectAckObject(ACK_KINDS[name], object));
   }
   const adoptedResourceCrdServed = servedCore.has(ADOPTED_RESOURCE_TYPE.plural);
-  const adoptedResources = adoptedResourceCrdServed ? await client.listAll(ADOPTED_RESOURCE_TYPE, { namespace: scope.namespace }) : [];
+  const adoptedResources: KubeObject[] = [];
+  if (adoptedResourceCrdServed) {
+    const listed = await listWidely(client, ADOPTED_RESOURCE_TYPE, undefined, scope.namespace);
+    ackObjectsClusterWide &&= listed.clusterWide;
+    adoptedResources.push(...listed.items);
+  }
 
   const { deployments, deploymentsKnown } = await deploymentFacts(client);
   const cluster: ClusterFacts = {
@@ -54,9 +67,33 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
     ackControllers: findAckControllers(deployments),
     servedAckKinds,
     adoptedResourceCrdServed,
+    ackObjectsClusterWide,
+    oldObjectsClusterWide,
     missingPermissions: await missingCreatePermissions(client, oldObjects, servedAckKinds, adoptedResourceCrdServed),
   };
-  return { oldObjects, ackObjects, adoptedResources, cluster };
+  return { oldObjects, ackObjects, adoptedResources, cluster, scopeNamespace: scope.namespace };
+}
+
+/**
+ * Lists in `wide` (undefined: all namespaces); without the right to, lists in `fallback` instead and says so. A
+ * fallback of undefined (an all-namespaces run) has nothing narrower to fall back to: the 403 stands.
+ */
+async function listWidely(
+  client: KubeClient,
+  type: ResourceType,
+  wide: string | undefined,
+  fallback: string | undefined,
+  options: { labelSelector?: string | undefined } = {},
+): Promise<{ items: KubeObject[]; clusterWide: boolean }> {
+  const items: KubeObject[] = [];
+  try {
+    for await (const object of client.list(type, { namespace: wide, ...options })) items.push(object);
+    return { items, clusterWide: wide === undefined };
+  } catch (error) {
+    if (!(error instanceof ForbiddenError) || wide !== undefined || fallback === undefined) throw error;
+  }
+  for await (const object of client.list(type, { namespace: fallback, ...options })) items.push(object);
+  return { items, clusterWide: false };
 }
 
 async function servedPlurals(client: KubeClient, group: string, version: string): Promise<Set<string>> {

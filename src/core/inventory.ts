@@ -12,6 +12,10 @@ export interface ClusterFacts {
   ackControllers: AckControllerInstall[];
   servedAckKinds: AckKindName[];
   adoptedResourceCrdServed: boolean;
+  /** False when ACK objects and AdoptedResources could be listed only in the run's namespace (no cluster-wide right). */
+  ackObjectsClusterWide: boolean;
+  /** Whether the old objects read cover every namespace (an all-namespaces run, or handover with the right to). */
+  oldObjectsClusterWide: boolean;
   /** Creates the current user may not make, per resource and namespace (SelfSubjectAccessReview). */
   missingPermissions: MissingPermission[];
 }
@@ -29,4 +33,6 @@ export interface Inventory {
   adoptedResources: KubeObject[];
   /** Absent when working offline on a dump. */
   cluster?: ClusterFacts;
+  /** The namespace the run is about; undefined for all namespaces. ACK objects may come from others too. */
+  scopeNamespace?: string | undefined;
 }

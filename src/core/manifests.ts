@@ -70,8 +70,13 @@ export function adoptedResourceManifest(target: PlannedTarget, options: Manifest
           name: target.name,
           namespace: target.namespace,
           labels: { ...MANAGED_BY_LABEL },
-          // Copied onto the target only when it is created, so they must be right the first time.
-          annotations: { ...controlAnnotations(options), ...(target.region ? { [ACK_ANNOTATIONS.region]: target.region } : {}) },
+          // ACK copies only these onto the object it creates, and only then: status and handover read the sources
+          // annotation back from that object, so it goes here and not only on the AdoptedResource.
+          annotations: {
+            ...controlAnnotations(options),
+            ...(target.region ? { [ACK_ANNOTATIONS.region]: target.region } : {}),
+            [SOURCES_ANNOTATION]: target.sources.join(', '),
+          },
         },
       },
     },

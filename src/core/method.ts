@@ -72,11 +72,17 @@ export function chooseMethod(
   }
   const methods = supportedMethods(install);
   const version = install.version ?? 'unknown';
+  const gateOff = install.featureGates['ResourceAdoption'] === false && install.version !== undefined && compareVersions(install.version, VERSION_LINES[controller].annotationGate) >= 0;
+  const gateOffReason = `${controller}-controller ${version} has the ResourceAdoption feature gate off (FEATURE_GATES)`;
   if (requested !== 'auto') {
     if (methods.has(requested)) return { controller, method: requested, reason: `--method ${requested}, supported by ${controller}-controller ${version}` };
+    if (requested === 'annotation' && gateOff) return { controller, method: undefined, reason: `${gateOffReason}: turn it on to use --method annotation` };
     return { controller, method: undefined, reason: `${controller}-controller ${version} does not support --method ${requested}` };
   }
   if (methods.has('annotation')) return { controller, method: 'annotation', reason: `${controller}-controller ${version} supports annotation adoption` };
-  if (methods.has('adopted-resource')) return { controller, method: 'adopted-resource', reason: `${controller}-controller ${version} predates annotation adoption` };
+  if (methods.has('adopted-resource')) {
+    return { controller, method: 'adopted-resource', reason: gateOff ? `${gateOffReason}, so AdoptedResource` : `${controller}-controller ${version} predates annotation adoption` };
+  }
+  if (gateOff) return { controller, method: undefined, reason: `${gateOffReason} and no longer serves AdoptedResource: turn the gate on (ResourceAdoption=true)` };
   return { controller, method: undefined, reason: `cannot tell which adoption method ${controller}-controller image ${install.image} supports: pass --method` };
 }

@@ -11,6 +11,7 @@ import {
   type AdoptionState,
   type ExistingIdentity,
 } from './adoption-state.ts';
+import { checkControllers } from './controller-checks.ts';
 import type { Inventory, MissingPermission } from './inventory.ts';
 import { HOSTING_DEPLOYMENT_OWNER_LABELS, OLD_FINALIZERS, OLD_KINDS, type OldKind } from './kinds.ts';
 import { chooseMethod, type AdoptionMethod, type MethodChoice, type MethodRequest } from './method.ts';
@@ -67,6 +68,10 @@ export interface PlannedTarget {
   state: AdoptionState;
   message?: string;
   synced?: string;
+  /** ACK reports a problem syncing this adopted resource (see Observation.syncError). */
+  syncError?: string;
+  /** No controller has written anything on its ACK object yet. */
+  untouched?: boolean;
   sources: string[];
   /** The translated ACK spec, for annotation adoption with --spec translate. */
   spec?: Record<string, unknown>;
@@ -90,6 +95,8 @@ export interface MigrationPlan {
   sources: PlannedSource[];
   targets: PlannedTarget[];
   blockers: Blocker[];
+  /** What could not be checked and may matter; nothing is refused for it. */
+  warnings: string[];
 }
 
 /**
@@ -146,7 +153,20 @@ export function buildPlan(inventory: Inventory, options: PlanOptions): Migration
     sources,
     targets: plannedTargets,
     blockers: blockersOf(inventory, plannedTargets, sources, methods),
+    warnings: warningsOf(inventory, plannedTargets),
   };
+}
+
+function warningsOf(inventory: Inventory, targets: PlannedTarget[]): string[] {
+  const cluster = inventory.cluster;
+  if (!cluster) return [];
+  const warnings = checkControllers(cluster.ackControllers, targets).warnings;
+  if (!cluster.ackObjectsClusterWide) {
+    warnings.push(
+      `ACK objects and AdoptedResources could be listed only in namespace ${inventory.scopeNamespace ?? 'default'}: one in another namespace that already adopts these AWS resources would not be seen, and adopt would make a second (two ACK objects for one resource fight once handed over)`,
+    );
+  }
+  return warnings;
 }
 
 function recognise(objects: KubeObject[]): SourceEntry[] {
@@ -292,8 +312,8 @@ function planTarget(
   const observation = inventory.cluster === undefined && !foundTarget && !foundAdopted
     ? { state: 'not-started' as const }
     : effectiveMethod === 'adopted-resource'
-      ? observeAdoptedResource(foundAdopted?.object, targetObject)
-      : observeAnnotationTarget(foundTarget?.object, kind);
+      ? observeAdoptedResource(foundAdopted?.object, targetObject, awsTarget.identifiers)
+      : observeAnnotationTarget(foundTarget?.object, kind, awsTarget.identifiers);
   return {
     key: awsTarget.key,
     ackKind: awsTarget.ackKind,
@@ -362,6 +382,7 @@ function blockersOf(inventory: Inventory, targets: PlannedTarget[], sources: Pla
     if (targets.some((target) => target.method === 'adopted-resource' && target.state === 'not-started') && !cluster.adoptedResourceCrdServed) {
       blockers.push({ step: 'adopt', message: 'CRD adoptedresources.services.k8s.aws is not installed: use --method annotation' });
     }
+    for (const message of checkControllers(cluster.ackControllers, targets).blockers) blockers.push({ step: 'adopt', message });
     for (const permission of permissionsAdoptNeeds(cluster.missingPermissions, targets)) {
       blockers.push({ step: 'adopt', message: `missing permission: ${permission.verb} ${permission.resource} in namespace ${permission.namespace}` });
     }

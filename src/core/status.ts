@@ -1,11 +1,11 @@
 // The status report (pure): every old object with its targets' adoption state, and ACK objects this tool made whose
 // old objects are already gone (cleaned up).
 
-import type { KubeObject } from '../kube/objects.ts';
-import { ACK_ANNOTATIONS, ACK_KINDS, ackKindByGroupKind } from './ack-kinds.ts';
-import { observeAnnotationTarget, parseAdoptionFields, type AdoptionState } from './adoption-state.ts';
+import { stringAt } from '../kube/objects.ts';
+import { ACK_ANNOTATIONS, ACK_KINDS } from './ack-kinds.ts';
+import { observeAnnotationTarget, type AdoptionState } from './adoption-state.ts';
 import type { Inventory } from './inventory.ts';
-import { MANAGED_BY_LABEL, SOURCES_ANNOTATION } from './manifests.ts';
+import { originOf } from './origin.ts';
 import { sourceRef, type MigrationPlan } from './plan.ts';
 
 export interface StatusTarget {
@@ -16,6 +16,8 @@ export interface StatusTarget {
   method: string | undefined;
   state: AdoptionState;
   synced?: string;
+  /** ACK reports a problem syncing this adopted resource: not an adoption failure. */
+  syncError?: string;
   readOnly?: boolean;
   message?: string;
 }
@@ -30,8 +32,14 @@ export interface StatusRow {
 
 export interface StatusReport {
   rows: StatusRow[];
+  /** Adoption state of each distinct ACK object. */
   summary: Record<AdoptionState, number>;
+  /** Adopted objects whose ACK sync reports an error (counted as adopted in the summary). */
+  syncErrors: number;
 }
+
+/** The row of an ACK object whose old objects are gone and whose origin cannot be read. */
+export const UNKNOWN_SOURCE = '(old object unknown)';
 
 export function buildStatus(plan: MigrationPlan, inventory: Inventory): StatusReport {
   const targets = new Map(plan.targets.map((target) => [target.key, target]));
@@ -52,13 +60,15 @@ export function buildStatus(plan: MigrationPlan, inventory: Inventory): StatusRe
         method: target.method,
         state: target.state,
         ...(target.synced ? { synced: target.synced } : {}),
+        ...(target.syncError ? { syncError: target.syncError } : {}),
         ...(readOnly !== undefined ? { readOnly } : {}),
         ...(target.message ? { message: target.message } : {}),
       };
     }),
   }));
-  rows.push(...migratedRows(inventory.ackObjects, new Set(plan.sources.map((source) => sourceRef(source.kind, source.namespace, source.name)))));
+  rows.push(...migratedRows(inventory, new Set(plan.sources.map((source) => sourceRef(source.kind, source.namespace, source.name)))));
   const summary: Record<AdoptionState, number> = { adopted: 0, pending: 0, failed: 0, 'not-started': 0 };
+  let syncErrors = 0;
   const counted = new Set<string>();
   for (const row of rows) {
     for (const target of row.targets) {
@@ -66,30 +76,36 @@ export function buildStatus(plan: MigrationPlan, inventory: Inventory): StatusRe
       if (counted.has(id)) continue;
       counted.add(id);
       summary[target.state] += 1;
+      if (target.syncError) syncErrors += 1;
     }
   }
-  return { rows, summary };
+  return { rows, summary, syncErrors };
 }
 
-/** ACK objects made by this tool whose old objects no longer exist: the migration of those is finished. */
-function migratedRows(ackObjects: KubeObject[], presentSources: Set<string>): StatusRow[] {
+/**
+ * ACK objects made by this tool (in the run's namespace) whose old objects no longer exist: their migration is
+ * finished. Their origin is read from the object, or from the AdoptedResource that made it.
+ */
+function migratedRows(inventory: Inventory, presentSources: Set<string>): StatusRow[] {
   const bySource = new Map<string, StatusTarget[]>();
-  for (const object of ackObjects) {
-    if (object.metadata.labels?.['app.kubernetes.io/managed-by'] !== MANAGED_BY_LABEL['app.kubernetes.io/managed-by']) continue;
-    const kind = ackKindByGroupKind(object.apiVersion.split('/')[0] ?? '', object.kind);
-    if (!kind) continue;
-    const sources = (object.metadata.annotations?.[SOURCES_ANNOTATION] ?? '').split(', ').filter(Boolean);
-    const observation = observeAnnotationTarget(object, kind);
-    for (const source of sources.filter((candidate) => !presentSources.has(candidate))) {
+  for (const object of inventory.ackObjects) {
+    if (inventory.scopeNamespace !== undefined && object.metadata.namespace !== inventory.scopeNamespace) continue;
+    const origin = originOf(object, inventory.adoptedResources);
+    if (!origin?.madeByThisTool) continue;
+    const sources = origin.sources.length > 0 ? origin.sources : [UNKNOWN_SOURCE];
+    if (sources.some((source) => presentSources.has(source))) continue;
+    const observation = observeAnnotationTarget(object, origin.kind, origin.expected);
+    for (const source of sources) {
       const list = bySource.get(source) ?? [];
       list.push({
-        ackKind: kind.kind,
+        ackKind: origin.kind.kind,
         namespace: object.metadata.namespace ?? 'default',
         name: object.metadata.name,
-        awsName: parseAdoptionFields(object.metadata.annotations?.[ACK_ANNOTATIONS.adoptionFields])[kind.primaryField] ?? '',
+        awsName: origin.expected[origin.kind.primaryField] ?? stringAt(object, `spec.${origin.kind.primaryField}`) ?? '',
         method: undefined,
         state: observation.state,
         ...(observation.synced ? { synced: observation.synced } : {}),
+        ...(observation.syncError ? { syncError: observation.syncError } : {}),
         readOnly: object.metadata.annotations?.[ACK_ANNOTATIONS.readOnly] === 'true',
         ...(observation.message ? { message: observation.message } : {}),
       });

@@ -33,9 +33,9 @@ function observe(target: PlannedTarget, sets: ObjectSets): Observation {
   const kind = ACK_KINDS[target.ackKind];
   const object = lookup(sets, kind, target.namespace, target.name);
   if (target.method === 'adopted-resource') {
-    return observeAdoptedResource(lookup(sets, ADOPTED_RESOURCE_TYPE, target.namespace, target.adoptedResourceName ?? target.name), object);
+    return observeAdoptedResource(lookup(sets, ADOPTED_RESOURCE_TYPE, target.namespace, target.adoptedResourceName ?? target.name), object, target.identifiers);
   }
-  return observeAnnotationTarget(object, kind);
+  return observeAnnotationTarget(object, kind, target.identifiers);
 }
 
 const settled = (observation: Observation): boolean => observation.state === 'adopted' || observation.state === 'failed';

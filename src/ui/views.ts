@@ -50,13 +50,17 @@ export function renderPlan(plan: MigrationPlan, color: ChalkInstance, wide: bool
     );
   }
   const methods = plan.methods.map((choice) => `${choice.controller}: ${choice.method ?? 'none'} (${choice.reason})`).join('; ');
-  const spec = plan.spec === 'translate' ? 'spec translated from the old objects' : 'no spec (ACK fills it from AWS)';
+  const adoptedResourceOnly = plan.targets.length > 0 && plan.targets.every((target) => target.method === 'adopted-resource');
+  const spec = adoptedResourceOnly
+    ? 'no spec sent (with AdoptedResource, ACK builds each object from AWS)'
+    : plan.spec === 'translate' ? 'spec translated from the old objects' : 'no spec (ACK fills it from AWS)';
   parts.push(
     `Adoption: deletion policy ${color.bold(plan.deletionPolicy)}, ${plan.readOnly ? color.bold('observe-only (read-only)') : color.bold('managed by ACK at once')}, ${spec}; ${methods}\n`,
   );
   const withoutSpec = plan.targets.filter((target) => target.missingSpecFields).length;
   if (withoutSpec > 0) parts.push(`${withoutSpec} ACK object(s) get no spec: their old objects lack fields the ACK CRD requires (-o wide names them)\n`);
   for (const blocker of plan.blockers) parts.push(`${color.red(`blocks ${blocker.step}:`)} ${blocker.message}\n`);
+  for (const warning of plan.warnings) parts.push(`${color.yellow('warning:')} ${warning}\n`);
   return parts.join('\n');
 }
 
@@ -90,12 +94,15 @@ export function renderStatus(report: StatusReport, color: ChalkInstance, wide: b
         row.oldObject,
         `${target.ackKind}/${target.name}`,
         stateColor(color, target.state),
-        [target.synced ? `synced=${target.synced}` : '', target.readOnly ? 'read-only' : ''].filter(Boolean).join(' '),
-        ...(wide ? [target.message ?? ''] : []),
+        [target.synced ? `synced=${target.synced}` : '', target.syncError ? color.red('sync-error') : '', target.readOnly ? 'read-only' : ''].filter(Boolean).join(' '),
+        ...(wide ? [target.syncError ?? target.message ?? ''] : []),
       ]);
     }
   }
-  const summary = `adopted ${report.summary.adopted}, pending ${report.summary.pending}, failed ${report.summary.failed}, not started ${report.summary['not-started']}\n`;
   if (rows.length === 0) return `No old-operator objects and no migrated ACK objects found.\n`;
-  return formatTable(['old object', 'old', 'ack object', 'state', 'ack', ...(wide ? ['message'] : [])], rows) + '\n' + summary;
+  const summary = `adopted ${report.summary.adopted}, pending ${report.summary.pending}, failed ${report.summary.failed}, not started ${report.summary['not-started']}\n`;
+  const syncNote = report.syncErrors > 0
+    ? `${report.syncErrors} adopted resource(s) report a sync error from ACK (adopted all the same; -o wide shows the messages)\n`
+    : '';
+  return formatTable(['old object', 'old', 'ack object', 'state', 'ack', ...(wide ? ['message'] : [])], rows) + '\n' + summary + syncNote;
 }

@@ -15,7 +15,7 @@ test.after.always(() => client.close());
 test('AdoptedResource adoption (controllers v1.5.0 / v1.1.1) adopts every AWS resource, and a rerun creates nothing', async (t) => {
   const namespace = await freshNamespace(client, 'adopted-resource');
   await seedOldObjects(client, exampleObjects(namespace));
-  const simulator = new AdoptionSimulator(client, exampleAwsResources(), { namespaces: [namespace], runtime: 'v0.52' });
+  const simulator = new AdoptionSimulator(client, exampleAwsResources(namespace), { namespaces: [namespace], runtime: 'v0.52' });
   simulator.start();
   t.teardown(() => simulator.stop());
 
@@ -51,4 +51,13 @@ test('an AdoptedResource whose AWS resource does not exist is reported failed wi
   const adopt = await runPlugin(['adopt', '-n', namespace, '--method', 'adopted-resource', '--wait', '--timeout', '30s'], { kubeconfig: testKubeconfig() });
   t.is(adopt.code, 6, adopt.stderr);
   t.regex(adopt.stderr, /ACK\.Adopted: resource not found/);
+});
+
+test('plan with --method adopted-resource says that no spec is sent, since ACK builds each object from AWS', async (t) => {
+  const namespace = await freshNamespace(client, 'ar-plan-words');
+  await seedOldObjects(client, exampleObjects(namespace).filter((object) => object.metadata.name === 'churn-model'));
+  const result = await runPlugin(['plan', '-n', namespace, '--method', 'adopted-resource'], { kubeconfig: testKubeconfig() });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout, /no spec sent \(with AdoptedResource, ACK builds each object from AWS\)/);
+  t.notRegex(result.stdout, /spec translated/);
 });

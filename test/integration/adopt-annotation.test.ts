@@ -9,7 +9,7 @@ import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, closeAfter, freshNamespace, objectsOfKinds, testKubeconfig } from '../support/cluster.ts';
-import { exampleAwsResources, exampleObjects, seedOldObjects } from '../support/scenario.ts';
+import { exampleAwsResources, exampleObjects, seedOldObjects, uniqueAwsName } from '../support/scenario.ts';
 
 const ackObjectsIn = (client: KubeClient, namespace: string): Promise<KubeObject[]> => objectsOfKinds(client, Object.values(ACK_KINDS), namespace);
 
@@ -35,7 +35,7 @@ test('adopt --wait adopts every AWS resource once, and a rerun creates nothing',
   const client = closeAfter(t, adminClient());
   const namespace = await freshNamespace(client, 'adopt');
   await seedOldObjects(client, exampleObjects(namespace));
-  const simulator = new AdoptionSimulator(client, exampleAwsResources(), { namespaces: [namespace], serves: { annotation: true, adoptedResource: false } });
+  const simulator = new AdoptionSimulator(client, exampleAwsResources(namespace), { namespaces: [namespace] });
   simulator.start();
   t.teardown(() => simulator.stop());
 
@@ -119,14 +119,15 @@ test('a resource ACK cannot find is reported after the timeout with its likely c
   const client = closeAfter(t, adminClient());
   const namespace = await freshNamespace(client, 'missing');
   await seedOldObjects(client, exampleObjects(namespace).filter((object) => object.kind === 'Model' && object.metadata.name === 'churn-model'));
-  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace], serves: { annotation: true, adoptedResource: false } });
+  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace] });
   simulator.start();
   t.teardown(() => simulator.stop());
   const result = await runPlugin(['adopt', '-n', namespace, '--wait', '--timeout', '3s'], { kubeconfig: testKubeconfig() });
   t.is(result.code, 7, result.stderr);
-  t.regex(result.stderr, /Model\/churn-model-6d7fa0af0bef11eab94e0a1b2c3d4e5f: not adopted/);
-  t.regex(result.stderr, /region us-east-2/);
-  t.regex(result.stderr, /logs/);
+  t.regex(result.stderr, /the ACK sagemaker controller wrote nothing on any of its 1 object\(s\)/);
+  t.regex(result.stderr, /Deployment ack-system\/ack-sagemaker-controller-sagemaker-chart/);
+  t.regex(result.stderr, /kubectl logs -n ack-system deploy\/ack-sagemaker-controller-sagemaker-chart/);
+  t.regex(result.stderr, /not in us-east-2 of the account it uses/);
 });
 
 test('status exits 6 and shows the controller message when ACK reports a terminal error', async (t) => {
@@ -151,5 +152,5 @@ test('--jq filters JSON output like gh --jq', async (t) => {
   await seedOldObjects(client, exampleObjects(namespace));
   const result = await runPlugin(['plan', '-n', namespace, '--jq', '[.targets[] | select(.ackKind == "Endpoint") | .awsName] | .[]'], { kubeconfig: testKubeconfig() });
   t.is(result.code, 0, result.stderr);
-  t.is(result.stdout, 'host-xgboost-def0e83e0d5f11eaaa450a350733ba06\n');
+  t.is(result.stdout, `${uniqueAwsName('host-xgboost-def0e83e0d5f11eaaa450a350733ba06', namespace)}\n`);
 });

@@ -26,7 +26,7 @@ async function ackModelCreated(client: KubeClient, namespace: string): Promise<v
 }
 
 function startSimulatorLater(client: KubeClient, namespace: string, after: Promise<void>): { stop: () => Promise<void> } {
-  const simulator = new AdoptionSimulator(client, exampleAwsResources(), { namespaces: [namespace] });
+  const simulator = new AdoptionSimulator(client, exampleAwsResources(namespace), { namespaces: [namespace] });
   void after.then(() => simulator.start());
   return { stop: () => simulator.stop() };
 }
@@ -74,4 +74,15 @@ test('an informer whose resourceVersion has expired (410 Gone) lists again and c
   const objects = await seen;
   controller.abort();
   t.deepEqual([...objects.keys()], [`${namespace}/m`]);
+});
+
+test('when no controller acts on any object of a HostingDeployment, --wait says so in one line naming the Deployment (exit 7)', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'wait-nobody');
+  await seedOldObjects(client, exampleObjects(namespace).filter((object) => object.metadata.name === 'host-xgboost' || object.metadata.labels?.['owner_HostingDeployment_name'] === 'host-xgboost'));
+  const result = await runPlugin(['adopt', '-n', namespace, '--wait', '--timeout', '3s'], { kubeconfig: testKubeconfig(), killAfterMs: 60_000 });
+  t.is(result.code, 7, result.stderr);
+  const warnings = result.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+  t.is(warnings.length, 1, result.stderr);
+  t.regex(warnings[0]!, /the ACK sagemaker controller wrote nothing on any of its \d+ object\(s\): check Deployment ack-system\/ack-sagemaker-controller-sagemaker-chart/);
 });

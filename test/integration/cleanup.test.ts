@@ -14,7 +14,7 @@ import { runPlugin, runPluginOnTerminal } from '../support/cli.ts';
 import { adminClient, closeAfter, freshNamespace, objectsOfKinds, testKubeconfig } from '../support/cluster.ts';
 import { TEST_TOKENS } from '../support/control-plane.ts';
 import { tokenKubeconfig } from '../support/kubeconfigs.ts';
-import { exampleObjects, neverCreatedModels, oldType, seedOldObjects } from '../support/scenario.ts';
+import { exampleObjects, neverCreatedModels, oldType, seedOldObjects, uniqueAwsName } from '../support/scenario.ts';
 import { decideCleanup } from '../../src/core/cleanup-plan.ts';
 import { runCleanup } from '../../src/core/cleanup.ts';
 import { discover } from '../../src/core/discover.ts';
@@ -50,7 +50,7 @@ test('cleanup removes adopted objects after backing each one up exactly as it wa
   const rows = (JSON.parse(status.stdout) as { rows: Array<{ source: string; oldObject: string; targets: Array<{ awsName: string }> }> }).rows;
   const endpointRow = rows.find((row) => row.source === `HostingDeployment ${namespace}/host-xgboost`)!;
   t.is(endpointRow.oldObject, 'gone');
-  t.true(endpointRow.targets.some((target) => target.awsName === 'host-xgboost-def0e83e0d5f11eaaa450a350733ba06'));
+  t.true(endpointRow.targets.some((target) => target.awsName === uniqueAwsName('host-xgboost-def0e83e0d5f11eaaa450a350733ba06', namespace)));
 });
 
 test('cleanup keeps every object whose AWS resources are not adopted and exits 5', async (t) => {

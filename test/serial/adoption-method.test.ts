@@ -6,7 +6,7 @@ import type { KubeClient } from '../../src/kube/client.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, freshNamespace, testKubeconfig } from '../support/cluster.ts';
 import { BASELINE_ACK_NAMESPACE, CURRENT_ACK_IMAGES, DEPLOYMENT_TYPE } from '../support/deployments.ts';
-import { exampleObjects, seedOldObjects } from '../support/scenario.ts';
+import { exampleObjects, seedOldObjects, uniqueAwsName } from '../support/scenario.ts';
 
 const SAGEMAKER_DEPLOYMENT = 'ack-sagemaker-controller-sagemaker-chart';
 const AUTOSCALING_DEPLOYMENT = 'ack-applicationautoscaling-controller-applicationautoscaling-chart';
@@ -40,7 +40,7 @@ test('auto picks AdoptedResource for controllers released before annotation adop
   t.is(result.code, 0, result.stderr);
   const plan = JSON.parse(result.stdout) as { targets: Array<{ method: string; adoptedResourceName: string }> };
   t.deepEqual(plan.targets.map((target) => target.method), ['adopted-resource']);
-  t.is(plan.targets[0]!.adoptedResourceName, 'model-churn-model-6d7fa0af0bef11eab94e0a1b2c3d4e5f');
+  t.is(plan.targets[0]!.adoptedResourceName, `model-${uniqueAwsName('churn-model-6d7fa0af0bef11eab94e0a1b2c3d4e5f', namespace)}`);
 });
 
 test('asking for AdoptedResource from a controller that no longer serves it is refused before anything is created', async (t) => {

@@ -16,7 +16,7 @@ import { exampleAwsResources, exampleObjects, seedOldObjects } from './scenario.
 export async function adoptedNamespace(t: ExecutionContext, client: KubeClient, prefix: string, objects?: (namespace: string) => KubeObject[]): Promise<{ namespace: string; seeded: KubeObject[] }> {
   const namespace = await freshNamespace(client, prefix);
   const seeded = await seedOldObjects(client, (objects ?? exampleObjects)(namespace));
-  const simulator = new AdoptionSimulator(client, exampleAwsResources(), { namespaces: [namespace], serves: { annotation: true, adoptedResource: false } });
+  const simulator = new AdoptionSimulator(client, exampleAwsResources(namespace), { namespaces: [namespace] });
   simulator.start();
   t.teardown(() => simulator.stop());
   const adopt = await runPlugin(['adopt', '-n', namespace, '--wait', '--timeout', '60s'], { kubeconfig: testKubeconfig() });

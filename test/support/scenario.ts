@@ -30,9 +30,25 @@ export function oldType(kind: string): ResourceType {
   return { group: 'sagemaker.aws.amazon.com', version: 'v1', kind, plural, namespaced: true };
 }
 
-/** The example's objects, all moved into one namespace. */
+/**
+ * The example's AWS names made unique to one test namespace (suffixed with the namespace's random part): the plugin
+ * looks up existing ACK objects cluster-wide and adopts each AWS resource once per cluster, so tests that share the
+ * control plane must not share AWS resources.
+ */
+export function uniqueAwsName(name: string, namespace: string): string {
+  return `${name}-${namespace.split('-').pop()}`;
+}
+
+function withUniqueAwsNames<T>(value: T, namespace: string): T {
+  let text = JSON.stringify(value);
+  // Longest first, so that a name that starts another (a tuning job and its training jobs) is renamed inside it too.
+  for (const name of [...EXAMPLE_AWS_NAMES].sort((a, b) => b.length - a.length)) text = text.replaceAll(name, uniqueAwsName(name, namespace));
+  return JSON.parse(text) as T;
+}
+
+/** The example's objects, all moved into one namespace, with AWS names of their own (see uniqueAwsName). */
 export function exampleObjects(namespace: string): KubeObject[] {
-  const list = yaml.load(readFileSync(EXAMPLE_DUMP, 'utf8')) as { items: KubeObject[] };
+  const list = withUniqueAwsNames(yaml.load(readFileSync(EXAMPLE_DUMP, 'utf8')) as { items: KubeObject[] }, namespace);
   return list.items.map((item) => {
     const labels = item.metadata.labels?.['owner_HostingDeployment_namespace']
       ? { ...item.metadata.labels, owner_HostingDeployment_namespace: namespace }
@@ -131,8 +147,13 @@ function describedSpec(kind: string, name: string): Record<string, unknown> {
   }
 }
 
+/** What exists in AWS for the example in one test namespace (see uniqueAwsName). */
+export function exampleAwsResources(namespace: string): SimulatedAwsResource[] {
+  return withUniqueAwsNames(exampleAwsResourcesAsDumped(), namespace);
+}
+
 /** What exists in AWS for the example: every resource its objects created (the never-started job has none). */
-export function exampleAwsResources(): SimulatedAwsResource[] {
+function exampleAwsResourcesAsDumped(): SimulatedAwsResource[] {
   const sagemaker = (kind: string, field: string, name: string, region = 'us-east-2', status: Record<string, unknown> = {}): SimulatedAwsResource => ({
     group: SAGEMAKER, kind, region, identifiers: { [field]: name }, spec: describedSpec(kind, name), status,
   });
@@ -152,3 +173,9 @@ export function exampleAwsResources(): SimulatedAwsResource[] {
     { group: AUTOSCALING, kind: 'ScalingPolicy', region: 'us-east-2', identifiers: { ...autoscaling, policyName: 'SageMakerEndpointInvocationScalingPolicy' }, spec: describedSpec('ScalingPolicy', ENDPOINT) },
   ];
 }
+
+/** Every AWS name the example dump uses. */
+const EXAMPLE_AWS_NAMES = [...new Set(exampleAwsResourcesAsDumped().map((resource) => {
+  const primary = Object.values(resource.identifiers)[0]!;
+  return primary.startsWith('endpoint/') ? primary.split('/')[1]! : primary;
+}))];

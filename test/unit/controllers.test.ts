@@ -1,7 +1,7 @@
 // Recognising the old operator and the ACK controllers, and choosing the adoption method from their versions.
 
 import test from 'ava';
-import { findAckControllers, findOldOperators, operatorsActingOn, parseImage, type DeploymentFacts } from '../../src/core/controllers.ts';
+import { findAckControllers, findOldOperators, operatorsActingOn, parseFlags, parseImage, type DeploymentFacts } from '../../src/core/controllers.ts';
 import { chooseMethod, supportedMethods } from '../../src/core/method.ts';
 
 function deployment(name: string, image: string, extra: Partial<DeploymentFacts> = {}, args: string[] = [], env: Record<string, string> = {}): DeploymentFacts {
@@ -72,4 +72,37 @@ test('without a controller Deployment, auto decides only when the answer is cert
   t.is(chooseMethod('sagemaker', 'auto', [], { adoptedResourceCrdServed: true, deploymentsKnown: true }).method, undefined);
   t.is(chooseMethod('sagemaker', 'auto', [], { adoptedResourceCrdServed: false, deploymentsKnown: false }).method, undefined);
   t.is(chooseMethod('sagemaker', 'annotation', [], { adoptedResourceCrdServed: true, deploymentsKnown: true }).method, 'annotation');
+});
+
+test('controller flags are read as the process sees them: the Helm charts\' `--flag $(VAR)` pairs, `--flag=value`, bare booleans', (t) => {
+  const flags = parseFlags(
+    ['--aws-region', '$(AWS_REGION)', '--watch-namespace', '$(ACK_WATCH_NAMESPACE)', '--enable-leader-election', '--feature-gates=ResourceAdoption=false', '--log-level', '$(UNSET)'],
+    { AWS_REGION: 'us-east-2', ACK_WATCH_NAMESPACE: 'team-a,team-b' },
+  );
+  t.is(flags.get('aws-region'), 'us-east-2');
+  t.is(flags.get('watch-namespace'), 'team-a,team-b');
+  t.is(flags.get('enable-leader-election'), 'true');
+  t.is(flags.get('feature-gates'), 'ResourceAdoption=false');
+  t.is(flags.get('log-level'), '$(UNSET)', 'a reference to an unset variable stays as written, as the kubelet leaves it');
+});
+
+test('a controller Deployment configured like the Helm chart yields its watch scope, selectors, kinds, gates and CA bundle', (t) => {
+  const chartArgs = ['--watch-namespace', '$(ACK_WATCH_NAMESPACE)', '--watch-selectors', '$(ACK_WATCH_SELECTORS)', '--reconcile-resources', '$(RECONCILE_RESOURCES)', '--feature-gates', '$(FEATURE_GATES)'];
+  const [install] = findAckControllers([deployment('ack', 'r/sagemaker-controller:1.9.1', {}, chartArgs, {
+    ACK_WATCH_NAMESPACE: 'ml', ACK_WATCH_SELECTORS: 'team=ml', RECONCILE_RESOURCES: 'Model,Endpoint', FEATURE_GATES: 'ResourceAdoption=false', AWS_CA_BUNDLE: '/etc/ca.pem',
+  })]);
+  t.like(install, { watchNamespaces: ['ml'], watchSelectors: 'team=ml', reconcileResources: ['Model', 'Endpoint'], featureGates: { ResourceAdoption: false }, caBundle: true });
+  const [plain] = findAckControllers([deployment('ack', 'r/sagemaker-controller:1.9.1', {}, chartArgs, { ACK_WATCH_NAMESPACE: '', ACK_WATCH_SELECTORS: '', RECONCILE_RESOURCES: '', FEATURE_GATES: '' })]);
+  t.like(plain, { watchNamespaces: undefined, watchSelectors: undefined, reconcileResources: undefined, featureGates: {}, caBundle: false });
+});
+
+test('with the ResourceAdoption gate off, the method choice says so instead of blaming the release', (t) => {
+  const facts = { adoptedResourceCrdServed: true, deploymentsKnown: true };
+  const gateOff = { FEATURE_GATES: 'ResourceAdoption=false' };
+  t.regex(chooseMethod('sagemaker', 'auto', [ack('r/sagemaker-controller:1.5.0', gateOff)], facts).reason, /has the ResourceAdoption feature gate off .*so AdoptedResource/);
+  const current = chooseMethod('sagemaker', 'auto', [ack('r/sagemaker-controller:1.9.1', gateOff)], facts);
+  t.is(current.method, undefined);
+  t.regex(current.reason, /ResourceAdoption feature gate off .*turn the gate on/);
+  t.regex(chooseMethod('sagemaker', 'annotation', [ack('r/sagemaker-controller:1.9.1', gateOff)], facts).reason, /feature gate off .*turn it on to use --method annotation/);
+  t.regex(chooseMethod('sagemaker', 'auto', [ack('r/sagemaker-controller:1.2.0')], facts).reason, /predates annotation adoption/);
 });

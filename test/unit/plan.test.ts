@@ -26,9 +26,14 @@ const connected: ClusterFacts = {
   contextName: 'prod',
   deploymentsKnown: true,
   oldOperators: [],
-  ackControllers: [{ controller: 'sagemaker', namespace: 'ack-system', name: 'ack', image: 'r/sagemaker-controller:1.9.1', version: '1.9.1', featureGates: {}, running: true }],
+  ackControllers: [{
+    controller: 'sagemaker', namespace: 'ack-system', name: 'ack', image: 'r/sagemaker-controller:1.9.1', version: '1.9.1', featureGates: {},
+    running: true, state: '1 pod(s) alive', watchNamespaces: undefined, watchSelectors: undefined, reconcileResources: undefined, caBundle: false,
+  }],
   servedAckKinds: ['Model', 'Endpoint', 'EndpointConfig'],
   adoptedResourceCrdServed: false,
+  ackObjectsClusterWide: true,
+  oldObjectsClusterWide: false,
   missingPermissions: [],
 };
 
