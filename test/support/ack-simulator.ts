@@ -33,6 +33,8 @@ const RUNTIMES = {
 export type AckRuntime = keyof typeof RUNTIMES;
 
 const ADOPTED_RESOURCE: ResourceType = { group: 'services.k8s.aws', version: 'v1alpha1', kind: 'AdoptedResource', plural: 'adoptedresources', namespaced: true };
+// ACK's own names, written out here rather than imported from the plugin, so that a wrong name in the plugin
+// cannot be matched by the same wrong name in its model of ACK.
 const ANNOTATION = {
   adoptionPolicy: 'services.k8s.aws/adoption-policy',
   adoptionFields: 'services.k8s.aws/adoption-fields',
