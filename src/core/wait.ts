@@ -5,6 +5,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { inform } from '../kube/informer.ts';
 import type { KubeObject, ResourceType } from '../kube/objects.ts';
 import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from './ack-kinds.ts';
+import { ClusterError } from './errors.ts';
 import { observeAdoptedResource, observeAnnotationTarget, type Observation } from './adoption-state.ts';
 import type { MigrationPlan, PlannedTarget } from './plan.ts';
 
@@ -71,11 +72,16 @@ export async function waitForAdoption(plan: MigrationPlan, client: KubeClient, o
   };
 
   let failure: unknown;
-  const informers = [...watched.values()].map(({ type, namespace }) =>
+  // Informers retrying a lost connection, with the last failure: a wait that ends while one still fails is not a
+  // timeout of the controllers but a lost API server.
+  const disconnected = new Map<string, ClusterError>();
+  const informers = [...watched.entries()].map(([key, { type, namespace }]) =>
     inform(client, type, namespace, (objects) => {
       sets.set(setKey(type, namespace), objects);
       recompute();
-    }, controller.signal).catch((error: unknown) => {
+    }, controller.signal, {
+      onConnection: (lost) => (lost ? disconnected.set(key, lost) : disconnected.delete(key)),
+    }).catch((error: unknown) => {
       failure ??= error;
       finish(false);
     }),
@@ -84,6 +90,8 @@ export async function waitForAdoption(plan: MigrationPlan, client: KubeClient, o
   try {
     const timedOut = await finished;
     if (failure) throw failure;
+    const lost = [...disconnected.values()][0];
+    if (timedOut && lost) throw new ClusterError(`lost the API server while waiting, and could not reconnect: ${lost.message}`, lost.details);
     return { observations, timedOut };
   } finally {
     clearTimeout(timer);

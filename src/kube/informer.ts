@@ -13,6 +13,8 @@ export interface InformerOptions {
   resumeFrom?: string;
   /** How long each watch request may stay open before the server closes it and it is resumed. */
   watchSeconds?: number;
+  /** Told of each transport failure being retried, and (with undefined) of the next success. */
+  onConnection?: (failure: ClusterError | undefined) => void;
 }
 
 const MAX_BACKOFF_MS = 5000;
@@ -40,9 +42,12 @@ export async function inform(
         objects.clear();
         for (const item of snapshot.items) objects.set(keyOf(item), item);
         resourceVersion = snapshot.resourceVersion;
+        if (failures > 0) options.onConnection?.(undefined);
+        failures = 0;
         onChange(objects);
       }
       for await (const event of client.watch(type, { namespace, resourceVersion, timeoutSeconds: options.watchSeconds ?? 300 }, signal)) {
+        if (failures > 0) options.onConnection?.(undefined);
         failures = 0;
         if (event.type === 'ERROR') {
           // A Status object: 410 Gone (expired resourceVersion) and anything else alike are cured by a fresh list.
@@ -64,6 +69,7 @@ export async function inform(
       }
       if (!(error instanceof ClusterError) || error instanceof KubeApiError) throw error;
       failures += 1;
+      options.onConnection?.(error);
       await sleep(Math.min(200 * 2 ** failures, MAX_BACKOFF_MS), undefined, { signal }).catch(() => undefined);
     }
   }

@@ -86,3 +86,13 @@ test('when no controller acts on any object of a HostingDeployment, --wait says 
   t.is(warnings.length, 1, result.stderr);
   t.regex(warnings[0]!, /the ACK sagemaker controller wrote nothing on any of its \d+ object\(s\): check Deployment ack-system\/ack-sagemaker-controller-sagemaker-chart/);
 });
+
+test('adopt --wait that loses the API server for good says so (exit 3), not that the controllers timed out', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await namespaceWithOneModel(client, 'wait-lost');
+  const proxy = await startTcpProxy(new URL(process.env['SMM_TEST_SERVER']!));
+  void ackModelCreated(client, namespace).then(() => sleep(500)).then(() => proxy.close());
+  const result = await runPlugin(['adopt', '-n', namespace, '--wait', '--timeout', '6s'], { kubeconfig: adminKubeconfigVia(proxy.server), killAfterMs: 60_000 });
+  t.is(result.code, 3, result.stderr);
+  t.regex(result.stderr, /lost the API server while waiting, and could not reconnect: cannot reach the API server/);
+});
