@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BINARY, startEnvironment } from '../test/support/environment.ts';
+import { rehearsalAssets } from '../test/support/old-operator.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message: string): void => void process.stderr.write(`run-tests: ${message}\n`);
@@ -22,12 +23,22 @@ async function main(): Promise<number> {
       SMM_TEST_BINARY: BINARY,
     };
     const requested = process.argv.slice(2);
-    // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones.
-    const parallel = requested.length > 0 ? requested.filter((file) => !file.includes('test/serial/')) : ['test/unit', 'test/integration'];
-    const serial = requested.length > 0 ? requested.filter((file) => file.includes('test/serial/')) : hasTests('test/serial') ? ['test/serial'] : [];
+    const inPhase = (directory: string) => (file: string): boolean => file.includes(directory) || file === directory.replace(/\/$/, '');
+    const other = (file: string): boolean => !inPhase('test/serial/')(file) && !inPhase('test/e2e/')(file);
+    // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones; the
+    // rehearsal against the real old operator and moto runs last.
+    const parallel = requested.length > 0 ? requested.filter(other) : ['test/unit', 'test/integration'];
+    const serial = requested.length > 0 ? requested.filter(inPhase('test/serial/')) : hasTests('test/serial') ? ['test/serial'] : [];
+    const rehearsal = requested.length > 0 ? requested.filter(inPhase('test/e2e/')) : hasTests('test/e2e') ? ['test/e2e'] : [];
     const results = [];
     if (parallel.length > 0) results.push(await runAva(parallel, [], env));
     if (serial.length > 0) results.push(await runAva(serial, ['--serial', '--concurrency=1'], env));
+    if (rehearsal.length > 0) {
+      const assetsStarted = Date.now();
+      const assets = rehearsalAssets();
+      log(`old operator ${assets.oldOperator}, moto ${assets.motoServer} (${Math.round((Date.now() - assetsStarted) / 1000)}s)`);
+      results.push(await runAva(rehearsal, ['--serial', '--concurrency=1'], { ...env, SMM_TEST_OLD_OPERATOR: assets.oldOperator, SMM_TEST_MOTO_SERVER: assets.motoServer }));
+    }
     const passed = results.reduce((sum, result) => sum + result.passed, 0);
     const failed = results.reduce((sum, result) => sum + result.failed, 0);
     const exitCode = results.some((result) => result.exitCode !== 0) ? 1 : 0;
