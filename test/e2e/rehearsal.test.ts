@@ -8,10 +8,12 @@
 // - moto completes every job at once, so no job is ever InProgress: the operator's StopTrainingJob and other Stop*
 //   calls on delete are not exercised (moto has no StopTrainingJob either).
 // - Application Auto Scaling is reached only at its AWS address; the gateway (test/support/aws-gateway.ts) answers
-//   there, on loopback, and rewrites three not-found messages moto words differently from SageMaker.
+//   there, on loopback, and corrects three not-found messages and an empty VpcConfig where moto answers unlike
+//   SageMaker (without it, those jobs are never created and every model is re-created every 5 s).
+// - A HostingDeployment reports InService one reconcile before its endpointConfigName and modelNames.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,7 +47,8 @@ function asset(variable: string): string {
 }
 
 /** The built single executable, run by kubectl from PATH as `kubectl sagemaker-migrate`. */
-const pluginDirectory = mkdtempSync(path.join(tmpdir(), 'smm-rehearsal-bin-'));
+const pluginDirectory = path.join(directory, 'bin');
+mkdirSync(pluginDirectory);
 symlinkSync(asset('SMM_TEST_BINARY'), path.join(pluginDirectory, 'kubectl-sagemaker_migrate'));
 const pluginEnv = { PATH: `${pluginDirectory}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, HOME: directory, KUBECONFIG: testKubeconfig(), NO_COLOR: '1' };
 
@@ -107,6 +110,7 @@ const key = (resource: { ackKind: string; region: string; identifiers: Record<st
 
 const inventory = async (): Promise<DescribedResource[]> => await describeAll(moto.endpoint, REGION);
 
+let failed = true; // until the set-up has finished
 test.before(async (t) => {
   t.timeout(240_000);
   moto = await startMoto(asset('SMM_TEST_MOTO_SERVER'), directory);
@@ -128,13 +132,21 @@ test.before(async (t) => {
   await waitForStatus('EndpointConfig', 'churn-config', 'status', 'Created');
   await waitForHostingDeployment('host-doomed');
   await waitForStatus('HostingAutoscalingPolicy', 'hap-xgboost', 'hostingAutoscalingPolicyStatus', 'Created');
+  failed = false;
 });
 
-test.after.always(async () => {
+test.afterEach.always((t) => {
+  if (!t.passed) failed = true;
+});
+
+test.after.always(async (t) => {
   await operator?.stop();
   await gateway?.stop();
   await moto?.stop();
   client.close();
+  // Logs of the operator and moto stay for a failed run.
+  if (failed) t.log(`operator and moto logs: ${directory}`);
+  else rmSync(directory, { recursive: true, force: true });
 });
 
 test.serial('the real old operator creates one AWS resource per object in moto and writes its names, finalizers and children', async (t) => {

@@ -26,10 +26,8 @@ const NOT_FOUND_MESSAGES: Record<string, [RegExp, string]> = {
 };
 
 export interface AwsGateway {
-  /** Plain HTTP on loopback, for AWS_DEFAULT_SAGEMAKER_ENDPOINT. */
-  endpoint: string;
-  /** For HTTPS_PROXY. */
-  proxyUrl: string;
+  /** Plain HTTP on loopback: the SageMaker endpoint (AWS_DEFAULT_SAGEMAKER_ENDPOINT) and the proxy (HTTPS_PROXY). */
+  url: string;
   /** The CA that signed the *.amazonaws.com certificate, for SSL_CERT_FILE. */
   caPath: string;
   /** Every AWS action that went through, in order (X-Amz-Target), so tests can show what the operator called. */
@@ -83,8 +81,7 @@ export async function startAwsGateway(motoEndpoint: string, directory: string): 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    proxyUrl: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
     caPath,
     actions,
     stop: async () => {

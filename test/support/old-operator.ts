@@ -46,8 +46,8 @@ export async function startOldOperator(binary: string, options: { kubeconfig: st
     AWS_CONFIG_FILE: path.join(options.directory, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(options.directory, 'no-aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_DEFAULT_SAGEMAKER_ENDPOINT: options.gateway.endpoint,
-    HTTPS_PROXY: options.gateway.proxyUrl,
+    AWS_DEFAULT_SAGEMAKER_ENDPOINT: options.gateway.url,
+    HTTPS_PROXY: options.gateway.url,
     NO_PROXY: '127.0.0.1,localhost',
     // aws-sdk-go reads its trust roots from here; the gateway's CA is the only one.
     AWS_CA_BUNDLE: options.gateway.caPath,
