@@ -1,7 +1,7 @@
 // Stands between the REAL old operator and moto, on loopback only. The 2021 operator reaches SageMaker at the URL
 // it is given (AWS_DEFAULT_SAGEMAKER_ENDPOINT), but Application Auto Scaling only at its AWS default
 // (https://application-autoscaling.<region>.amazonaws.com: aws-sdk-go v1.37.3 has no endpoint variable), so it is
-// run with HTTPS_PROXY pointing here and SSL_CERT_FILE trusting a throw-away CA: CONNECTs to *.amazonaws.com:443 are
+// run with HTTPS_PROXY pointing here and AWS_CA_BUNDLE trusting a throw-away CA: CONNECTs to *.amazonaws.com:443 are
 // answered here with that CA's certificate and forwarded to moto; nothing ever leaves the machine.
 //
 // It also corrects two places where moto answers unlike SageMaker and the operator cannot cope:
@@ -28,7 +28,7 @@ const NOT_FOUND_MESSAGES: Record<string, [RegExp, string]> = {
 export interface AwsGateway {
   /** Plain HTTP on loopback: the SageMaker endpoint (AWS_DEFAULT_SAGEMAKER_ENDPOINT) and the proxy (HTTPS_PROXY). */
   url: string;
-  /** The CA that signed the *.amazonaws.com certificate, for SSL_CERT_FILE. */
+  /** The CA that signed the *.amazonaws.com certificate, for AWS_CA_BUNDLE. */
   caPath: string;
   /** Every AWS action that went through, in order (X-Amz-Target), so tests can show what the operator called. */
   actions: string[];
