@@ -7,11 +7,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ControlPlane } from '../test/support/control-plane.ts';
 import { BINARY, prepareAssets, startEnvironment } from '../test/support/environment.ts';
+import { rehearsalAssets } from '../test/support/old-operator.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message: string): void => void process.stderr.write(`run-tests: ${message}\n`);
 
+const SERIAL_SUITE = 'test/serial';
 const ERA_SUITE = 'test/adopted-resource-era';
+const REHEARSAL_SUITE = 'test/e2e';
 
 async function main(): Promise<number> {
   const started = Date.now();
@@ -30,15 +33,20 @@ async function main(): Promise<number> {
     planes.push(adoptedResourceEra);
     const requested = process.argv.slice(2);
     const pick = (test: (file: string) => boolean, all: string[]): string[] => (requested.length > 0 ? requested.filter(test) : all.filter((directory) => hasTests(directory)));
+    const inSuite = (directory: string) => (file: string): boolean => file.includes(`${directory}/`) || file === directory;
     // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones; the
-    // AdoptedResource-era suite runs on the control plane that has that era's CRDs and controllers.
+    // AdoptedResource-era suite runs on the control plane that has that era's CRDs and controllers; the rehearsal
+    // against the real old operator and moto runs last.
     const phases = [
-      { plane: current, files: pick((file) => !file.includes('test/serial/') && !file.includes(ERA_SUITE), ['test/unit', 'test/integration']), flags: [] },
-      { plane: current, files: pick((file) => file.includes('test/serial/'), ['test/serial']), flags: ['--serial', '--concurrency=1'] },
-      { plane: adoptedResourceEra, files: pick((file) => file.includes(ERA_SUITE), [ERA_SUITE]), flags: [] },
+      { plane: current, files: pick((file) => ![SERIAL_SUITE, ERA_SUITE, REHEARSAL_SUITE].some((suite) => inSuite(suite)(file)), ['test/unit', 'test/integration']), flags: [], extra: () => ({}) },
+      { plane: current, files: pick(inSuite(SERIAL_SUITE), [SERIAL_SUITE]), flags: ['--serial', '--concurrency=1'], extra: () => ({}) },
+      { plane: adoptedResourceEra, files: pick(inSuite(ERA_SUITE), [ERA_SUITE]), flags: [], extra: () => ({}) },
+      { plane: current, files: pick(inSuite(REHEARSAL_SUITE), [REHEARSAL_SUITE]), flags: ['--serial', '--concurrency=1'], extra: rehearsalEnvironment },
     ];
     const results = [];
-    for (const phase of phases.filter((candidate) => candidate.files.length > 0)) results.push(await runAva(phase.files, phase.flags, environmentOf(phase.plane)));
+    for (const phase of phases.filter((candidate) => candidate.files.length > 0)) {
+      results.push(await runAva(phase.files, phase.flags, { ...environmentOf(phase.plane), ...phase.extra() }));
+    }
     const passed = results.reduce((sum, result) => sum + result.passed, 0);
     const failed = results.reduce((sum, result) => sum + result.failed, 0);
     const exitCode = results.some((result) => result.exitCode !== 0) ? 1 : 0;
@@ -49,6 +57,14 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
   }
+}
+
+/** The old operator built from its Go module and moto, built or installed on first use (cached). */
+function rehearsalEnvironment(): Record<string, string> {
+  const started = Date.now();
+  const assets = rehearsalAssets();
+  log(`old operator ${assets.oldOperator}, moto ${assets.motoServer} (${Math.round((Date.now() - started) / 1000)}s)`);
+  return { SMM_TEST_OLD_OPERATOR: assets.oldOperator, SMM_TEST_MOTO_SERVER: assets.motoServer };
 }
 
 function environmentOf(plane: ControlPlane): Record<string, string> {

@@ -1,7 +1,7 @@
 // Writes each object, exactly as read, to the backup directory and fsyncs it before anything about it changes.
 // A file is never overwritten: its name carries the object's resourceVersion, so reruns only add files.
 
-import { mkdir, open } from 'node:fs/promises';
+import { link, mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../kube/objects.ts';
@@ -30,24 +30,30 @@ async function fsyncDirectory(directory: string): Promise<void> {
 /**
  * Throws when the backup cannot be made durable; the caller must then leave the object alone.
  * Asynchronous on purpose: fsync blocks, and in the thread pool many backups proceed while requests are in flight.
+ * The copy is written under a temporary name and linked into place only once complete and synced: a run killed
+ * mid-write must not leave an empty or truncated file under the final name, which a rerun would take for the copy.
  */
 export async function writeBackup(directory: string, object: KubeObject): Promise<string> {
   const file = backupFileFor(directory, object);
   await mkdir(path.dirname(file), { recursive: true });
-  let handle;
-  try {
-    handle = await open(file, 'wx');
-  } catch (error) {
-    // The same resourceVersion was already saved by an earlier run: that copy is identical.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return file;
-    throw error;
-  }
+  const partial = `${file}.${process.pid}.partial`;
+  const handle = await open(partial, 'w');
   try {
     await handle.writeFile(yaml.dump(object, { noRefs: true, lineWidth: -1 }));
     await handle.sync();
   } finally {
     await handle.close();
   }
+  try {
+    await link(partial, file);
+  } catch (error) {
+    // The same resourceVersion was already saved, complete, by an earlier run: that copy is identical.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      await unlink(partial);
+      throw error;
+    }
+  }
+  await unlink(partial);
   await fsyncDirectory(path.dirname(file));
   return file;
 }

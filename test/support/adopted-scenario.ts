@@ -32,7 +32,7 @@ export function backupDirectory(): string {
 export function readBackups(directory: string): Map<string, KubeObject[]> {
   const found = new Map<string, KubeObject[]>();
   for (const namespace of readdirSync(directory)) {
-    for (const file of readdirSync(path.join(directory, namespace))) {
+    for (const file of readdirSync(path.join(directory, namespace)).filter((name) => name.endsWith('.yaml'))) {
       const object = yaml.load(readFileSync(path.join(directory, namespace, file), 'utf8')) as KubeObject;
       const key = `${object.kind}/${object.metadata.name}`;
       found.set(key, [...(found.get(key) ?? []), object]);

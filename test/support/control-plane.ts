@@ -166,12 +166,12 @@ function adminKubeconfig(server: string, ca: Buffer, cert: Buffer, key: Buffer):
   ].join('\n');
 }
 
-function spawnLogged(binary: string, args: string[], logFile: string): ChildProcess {
+export function spawnLogged(binary: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): ChildProcess {
   const log = openSync(logFile, 'a');
-  return spawn(binary, args, { stdio: ['ignore', log, log] });
+  return spawn(binary, args, { stdio: ['ignore', log, log], ...(env ? { env } : {}) });
 }
 
-async function terminate(child: ChildProcess): Promise<void> {
+export async function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
@@ -182,7 +182,7 @@ async function terminate(child: ChildProcess): Promise<void> {
   }
 }
 
-async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, process: ChildProcess): Promise<void> {
+export async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, process: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (process.exitCode !== null) throw new Error(`${what}: process exited with code ${process.exitCode}`);
@@ -196,7 +196,7 @@ async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boo
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
       const server = createServer();
