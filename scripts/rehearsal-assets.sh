@@ -19,7 +19,8 @@ log() { printf 'rehearsal-assets: %s\n' "$*" >&2; }
 
 CACHE_ROOT="${SAGEMAKER_MIGRATE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-sagemaker-migrate}"
 OPERATOR_DIR="$CACHE_ROOT/old-operator/${OLD_OPERATOR_MODULE##*@}"
-MOTO_DIR="$CACHE_ROOT/moto/$MOTO_VERSION"
+MOTO_CONSTRAINTS="$(cd "$(dirname "$0")" && pwd)/moto-constraints.txt"
+MOTO_DIR="$CACHE_ROOT/moto/$MOTO_VERSION-$(sha256sum "$MOTO_CONSTRAINTS" | cut -c1-12)"
 
 build_old_operator() {
   [ -x "$OPERATOR_DIR/manager" ] && [ -f "$OPERATOR_DIR/READY" ] && return 0
@@ -59,7 +60,7 @@ install_moto() {
     python3 -m venv "$MOTO_DIR/venv"
   fi
   log "installing moto[server]==$MOTO_VERSION from PyPI"
-  "$MOTO_DIR/venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  "$MOTO_DIR/venv/bin/pip" install --quiet --disable-pip-version-check -c "$MOTO_CONSTRAINTS" "moto[server]==$MOTO_VERSION"
   printf 'moto %s\n' "$MOTO_VERSION" >"$MOTO_DIR/READY"
   log "moto installed in $(( $(date +%s) - started ))s into $MOTO_DIR"
 }
