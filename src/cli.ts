@@ -1,7 +1,7 @@
 // Wires the subcommands into yargs and is the only place that turns errors into output and an exit status.
 
 import yargs from 'yargs';
-import { ExitCode, exitCodeOf, MigrateError, UsageError } from './core/errors.ts';
+import { ExitCode, exitCodeOf, MigrateError, UsageError } from './errors.ts';
 import { VERSION } from './version.ts';
 import { adoptCommand } from './commands/adopt.ts';
 import { cleanupCommand } from './commands/cleanup.ts';

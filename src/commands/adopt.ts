@@ -2,7 +2,7 @@
 
 import type { Argv } from 'yargs';
 import { adopt, refuseBlockedAdoption, type AdoptOutcome } from '../core/adopt.ts';
-import { PartialFailure, TimeoutError, UsageError } from '../core/errors.ts';
+import { PartialFailure, TimeoutError, UsageError } from '../errors.ts';
 import { manifestsToCreate } from '../core/manifests.ts';
 import { buildPlan, type MigrationPlan } from '../core/plan.ts';
 import type { AckControllerInstall } from '../core/controllers.ts';

@@ -7,7 +7,7 @@ import { deleteOldCrds, oldCrdNames, oldObjectOutside, refuseWhileOperatorRuns, 
 import { OLD_KINDS } from '../core/kinds.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
-import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../core/errors.ts';
+import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';

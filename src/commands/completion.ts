@@ -3,7 +3,7 @@
 // that helper; `completion bash|zsh|fish` print scripts for the standalone binary; `__complete` answers both.
 
 import type { Argv } from 'yargs';
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../errors.ts';
 import { OLD_KINDS } from '../core/kinds.ts';
 
 const DIRECTIVE_DEFAULT = 0;

@@ -1,7 +1,7 @@
 // The flags every command shares, defined once: kubectl's connection and selection flags, output, and adoption choices.
 
 import type { Argv, Options } from 'yargs';
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../errors.ts';
 import { OLD_KINDS, oldKindByName, type OldKind } from '../core/kinds.ts';
 import type { MethodRequest } from '../core/method.ts';
 import type { DeletionPolicy, PlanOptions, SpecMode } from '../core/plan.ts';

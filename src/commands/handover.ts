@@ -1,7 +1,7 @@
 // `handover`: after cleanup, lets ACK manage the adopted AWS resources (removes observe-only from its objects).
 
 import type { Argv } from 'yargs';
-import { MigrateError, PartialFailure } from '../core/errors.ts';
+import { MigrateError, PartialFailure } from '../errors.ts';
 import { decideHandover, handOver } from '../core/handover.ts';
 import type { DeletionPolicy } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';

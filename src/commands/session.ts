@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { discover } from '../core/discover.ts';
 import { parseDump } from '../core/dump.ts';
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../errors.ts';
 import { labelMatcher } from '../core/selector.ts';
 import type { Inventory } from '../core/inventory.ts';
 import { KubeClient } from '../kube/client.ts';

@@ -2,7 +2,7 @@
 // object is still there. Exits non-zero when anything failed.
 
 import type { Argv } from 'yargs';
-import { PartialFailure } from '../core/errors.ts';
+import { PartialFailure } from '../errors.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
 import { buildStatus } from '../core/status.ts';
 import { machineOutput } from '../ui/output.ts';

@@ -5,7 +5,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { isAlreadyExists } from '../kube/errors.ts';
 import type { KubeObject, ResourceType } from '../kube/objects.ts';
 import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from './ack-kinds.ts';
-import { MigrateError, SafetyRefusal } from './errors.ts';
+import { MigrateError, SafetyRefusal } from '../errors.ts';
 import { manifestsToCreate } from './manifests.ts';
 import type { MigrationPlan, PlannedTarget } from './plan.ts';
 

@@ -9,7 +9,7 @@ import { BUILTIN_TYPES, type KubeObject } from '../kube/objects.ts';
 import { writeBackup } from './backup.ts';
 import type { CleanupItem } from './cleanup-plan.ts';
 import { operatorsActingOn, type OldOperatorInstall } from './controllers.ts';
-import { ForbiddenError, MigrateError, SafetyRefusal } from './errors.ts';
+import { ForbiddenError, MigrateError, SafetyRefusal } from '../errors.ts';
 import type { ClusterFacts } from './inventory.ts';
 import { OLD_KINDS } from './kinds.ts';
 

@@ -1,7 +1,7 @@
 // Reads what the plan needs from a cluster: old objects, existing ACK objects, controllers, and missing rights.
 
 import type { KubeClient } from '../kube/client.ts';
-import { ForbiddenError } from './errors.ts';
+import { ForbiddenError } from '../errors.ts';
 import { BUILTIN_TYPES, stringAt, type KubeObject, type ResourceType } from '../kube/objects.ts';
 import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SAGEMAKER_GROUP, type AckKindName } from './ack-kinds.ts';
 import { findAckControllers, findOldOperators, type DeploymentFacts } from './controllers.ts';

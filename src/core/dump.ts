@@ -4,7 +4,7 @@
 import yaml from 'js-yaml';
 import { isKubeObject, type KubeObject } from '../kube/objects.ts';
 import { ACK_CORE_GROUP, ADOPTED_RESOURCE_TYPE, ackKindByGroupKind } from './ack-kinds.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 import type { Inventory } from './inventory.ts';
 import { OLD_GROUP } from './kinds.ts';
 

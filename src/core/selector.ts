@@ -1,7 +1,7 @@
 // Label selectors applied to objects read from a dump, with the API server's equality and set syntax:
 // `a=b`, `a==b`, `a!=b`, `a`, `!a`, `a in (x,y)`, `a notin (x,y)`, joined by commas.
 
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 
 type Requirement = (labels: Record<string, string>) => boolean;
 

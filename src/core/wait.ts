@@ -5,7 +5,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { inform } from '../kube/informer.ts';
 import type { KubeObject, ResourceType } from '../kube/objects.ts';
 import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from './ack-kinds.ts';
-import { ClusterError } from './errors.ts';
+import { ClusterError } from '../errors.ts';
 import { observeAdoptedResource, observeAnnotationTarget, type Observation } from './adoption-state.ts';
 import type { MigrationPlan, PlannedTarget } from './plan.ts';
 

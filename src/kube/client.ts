@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiErrorFromResponse, ConnectionResetError, credentialError, KubeApiError, transportError } from './errors.ts';
 import { apiVersionOf, type KubeObject, type ResourceType } from './objects.ts';
-import { MigrateError } from '../core/errors.ts';
+import { MigrateError } from '../errors.ts';
 
 export interface RequestLog {
   method: string;

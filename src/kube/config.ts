@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../errors.ts';
 
 export interface ConnectionFlags {
   kubeconfig?: string | undefined;

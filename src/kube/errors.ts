@@ -1,6 +1,6 @@
 // Turns API-server responses and transport failures into one-line typed errors; raw bodies and headers stay in details.
 
-import { ClusterError, ForbiddenError, MigrateError } from '../core/errors.ts';
+import { ClusterError, ForbiddenError, MigrateError } from '../errors.ts';
 
 /** An error status from the API server, with its Status reason and code kept for callers that branch on them. */
 export class KubeApiError extends ClusterError {

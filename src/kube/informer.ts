@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from './client.ts';
 import { KubeApiError } from './errors.ts';
 import { apiVersionOf, type KubeObject, type ResourceType } from './objects.ts';
-import { ClusterError } from '../core/errors.ts';
+import { ClusterError } from '../errors.ts';
 
 export interface InformerOptions {
   /** Start by watching from this resourceVersion instead of listing (a caller that has just listed). */

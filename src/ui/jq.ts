@@ -1,6 +1,6 @@
 // The --jq filter, run by jq-web (jq compiled to WebAssembly), loaded only when a filter is given.
 
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../errors.ts';
 import jqLoader from './jq-loader.cjs';
 
 interface JqModule {

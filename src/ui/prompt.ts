@@ -1,7 +1,7 @@
 // Asks before a change: --yes skips the question, no terminal to ask means refuse, anything but yes means stop.
 
 import { createInterface } from 'node:readline/promises';
-import { SafetyRefusal } from '../core/errors.ts';
+import { SafetyRefusal } from '../errors.ts';
 import type { Terminal } from './terminal.ts';
 
 async function ask(question: string): Promise<boolean> {

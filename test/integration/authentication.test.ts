@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import test from 'ava';
 import { KubeClient } from '../../src/kube/client.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
-import { ClusterError, ForbiddenError } from '../../src/core/errors.ts';
+import { ClusterError, ForbiddenError } from '../../src/errors.ts';
 import type { ResourceType } from '../../src/kube/objects.ts';
 import { TEST_TOKENS } from '../support/control-plane.ts';
 import { EXEC_CREDENTIAL_SCRIPT, execKubeconfig, tokenKubeconfig } from '../support/kubeconfigs.ts';
