@@ -6,7 +6,7 @@
 
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -27,6 +27,7 @@ interface Release {
 }
 
 let shared: Promise<Release> | undefined;
+let releaseDirectory: string | undefined;
 
 /** One release run for the whole file: five platforms take minutes, and a cold cache also builds rcodesign. */
 function release(t: ExecutionContext): Promise<Release> {
@@ -34,11 +35,16 @@ function release(t: ExecutionContext): Promise<Release> {
   t.timeout(60 * 60_000, 'npm run release did not finish');
   shared ??= (async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'smm-release-'));
+    releaseDirectory = out;
     await execFileAsync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'release.ts'), '--out', out], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
     return { out, manifest: yaml.load(readFileSync(path.join(out, 'plugin.yaml'), 'utf8')) as KrewPlugin };
   })();
   return shared;
 }
+
+test.after.always(() => {
+  if (releaseDirectory) rmSync(releaseDirectory, { recursive: true, force: true });
+});
 
 const label = (platform: Platform): string => `${platform.selector.matchLabels?.['os']}/${platform.selector.matchLabels?.['arch']}`;
 
@@ -56,9 +62,16 @@ function archiveEntries(archive: string): string[] {
   return execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).trim().split('\n').sort();
 }
 
+/** A directory of its own for a test, removed when the test ends: each unpacked binary is 100 to 150 MB. */
+function scratch(t: ExecutionContext, prefix: string): string {
+  const directory = mkdtempSync(path.join(tmpdir(), prefix));
+  t.teardown(() => rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
+
 /** Unpacks an archive into a fresh directory, as krew does before it moves the listed files into its store. */
-function unpack(archive: string): string {
-  const directory = mkdtempSync(path.join(tmpdir(), 'smm-unpacked-'));
+function unpack(t: ExecutionContext, archive: string): string {
+  const directory = scratch(t, 'smm-unpacked-');
   if (archive.endsWith('.zip')) execFileSync('python3', ['-c', 'import sys, zipfile\nzipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', archive, directory]);
   else execFileSync('tar', ['-xzf', archive, '-C', directory]);
   return directory;
@@ -94,7 +107,7 @@ test('every archive unpacks to the bin and LICENSE krew installs, the applicatio
     const archive = path.join(out, path.basename(platform.uri));
     t.deepEqual(archiveEntries(archive), ['LICENSE', platform.bin].sort(), label(platform));
     t.deepEqual((platform.files ?? []).map((file) => file.from).sort(), ['LICENSE', platform.bin].sort());
-    const unpacked = unpack(archive);
+    const unpacked = unpack(t, archive);
     t.deepEqual(readFileSync(path.join(unpacked, 'LICENSE')), license);
     const binary = readFileSync(path.join(unpacked, platform.bin));
     t.is(machine(binary), label(platform));
@@ -135,7 +148,7 @@ test('both macOS binaries carry an ad hoc signature whose hashes match the file,
     t.regex(await output(rcodesign(), ['print-signature-info', runtimeBinary(runtime)]), /Developer ID Application: Node\.js Foundation/, wanted);
 
     const platform = platformFor(manifest, wanted);
-    const binary = path.join(unpack(path.join(out, path.basename(platform.uri))), platform.bin);
+    const binary = path.join(unpack(t, path.join(out, path.basename(platform.uri))), platform.bin);
     t.deepEqual(await signatureProblems(binary), [EMPTY_CMS_BLOB], wanted);
     const info = await output(rcodesign(), ['print-signature-info', binary]);
     t.regex(info, /flags: CodeSignatureFlags\(ADHOC\)/, wanted);
@@ -158,7 +171,7 @@ test('the Windows executable has no signature, rather than the official one the 
   // There was a signature to remove: the Node runtime is signed by the OpenJS Foundation.
   t.regex(await verify(runtimeBinary(runtimePackage('win32', 'x64'))), /Subject: .*O=OpenJS Foundation/);
   const platform = platformFor(manifest, 'windows/amd64');
-  const report = await verify(path.join(unpack(path.join(out, path.basename(platform.uri))), platform.bin));
+  const report = await verify(path.join(unpack(t, path.join(out, path.basename(platform.uri))), platform.bin));
   t.regex(report, /No signature found/);
   t.notRegex(report, /corrupt|not at the end/i);
   // Injection changes the file; its header checksum is rewritten to match.
@@ -170,7 +183,7 @@ test('the linux/amd64 release archive installs like krew and runs as `kubectl sa
   const platform = platformFor(manifest, 'linux/amd64');
   const archive = path.join(out, path.basename(platform.uri));
 
-  const krewRoot = mkdtempSync(path.join(tmpdir(), 'smm-krew-'));
+  const krewRoot = scratch(t, 'smm-krew-');
   const unpacked = path.join(krewRoot, 'tmp');
   const store = path.join(krewRoot, 'store', manifest.metadata.name, manifest.spec.version);
   const bin = path.join(krewRoot, 'bin');
