@@ -128,7 +128,7 @@ export function makeExecutable(bundlePath: string, output: string, recipe: Execu
     assets: { 'jq.wasm': path.join(root, 'node_modules', 'jq-web', 'jq.wasm') },
   }));
   // Their chatter (LIEF warns about ELF note sections) is dropped; a failure's message carries their stderr.
-  const quiet = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  const quiet = { stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 } as const;
   execFileSync(recipe.blobMaker, ['--experimental-sea-config', config], quiet);
   mkdirSync(path.dirname(output), { recursive: true });
   if (recipe.os === 'windows') copyWithoutAuthenticode(recipe.runtime, output, log);
