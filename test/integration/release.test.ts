@@ -117,6 +117,17 @@ test('every archive unpacks to the bin and LICENSE krew installs, the applicatio
   }
 });
 
+/** The segment names of a 64-bit Mach-O file, from its LC_SEGMENT_64 load commands. */
+function machOSegments(binary: Buffer): string[] {
+  const segments: string[] = [];
+  let offset = 32;
+  for (let index = 0; index < binary.readUInt32LE(16); index += 1) {
+    if (binary.readUInt32LE(offset) === 0x19) segments.push(binary.toString('latin1', offset + 8, offset + 24).replace(/\0+$/, ''));
+    offset += binary.readUInt32LE(offset + 4);
+  }
+  return segments;
+}
+
 /** What a tool printed, whether or not it exited with success. */
 async function output(command: string, args: string[]): Promise<string> {
   try {
@@ -149,6 +160,8 @@ test('both macOS binaries carry an ad hoc signature whose hashes match the file,
 
     const platform = platformFor(manifest, wanted);
     const binary = path.join(unpack(t, path.join(out, path.basename(platform.uri))), platform.bin);
+    // Node looks for the application in this segment on macOS; without it the binary would start as plain node.
+    t.true(machOSegments(readFileSync(binary)).includes('NODE_SEA'), wanted);
     t.deepEqual(await signatureProblems(binary), [EMPTY_CMS_BLOB], wanted);
     const info = await output(rcodesign(), ['print-signature-info', binary]);
     t.regex(info, /flags: CodeSignatureFlags\(ADHOC\)/, wanted);
