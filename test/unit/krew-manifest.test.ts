@@ -12,7 +12,7 @@ test('the committed plugin.yaml passes every krew rule and matches package.json'
   t.deepEqual(validateManifest(committed), []);
   t.is(committed.spec.version, `v${pkg.version}`);
   const platforms = committed.spec.platforms.map((platform) => `${platform.selector.matchLabels?.['os']}/${platform.selector.matchLabels?.['arch']}`);
-  t.deepEqual(platforms, ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'windows/amd64']);
+  t.deepEqual(platforms, ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'darwin/arm64', 'windows/amd64']);
   t.true(committed.spec.platforms.every((platform) => platform.uri.endsWith(`${committed.spec.version}_${platform.selector.matchLabels!['os']}_${platform.selector.matchLabels!['arch']}.${platform.selector.matchLabels!['os'] === 'windows' ? 'zip' : 'tar.gz'}`)));
   t.regex(committed.spec.caveats, /Uninstall the old operator's Deployment/);
 });
