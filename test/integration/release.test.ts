@@ -31,7 +31,7 @@ let releaseDirectory: string | undefined;
 
 /** One release run for the whole file: five platforms take minutes, and a cold cache also builds rcodesign. */
 function release(t: ExecutionContext): Promise<Release> {
-  // A hang guard only: a cold cache builds rcodesign with cargo, measured at 32 minutes on 2 busy cores.
+  // A hang guard only: a cold cache builds rcodesign with cargo, measured at 15 to 32 minutes on 2 busy cores.
   t.timeout(60 * 60_000, 'npm run release did not finish');
   shared ??= (async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'smm-release-'));
