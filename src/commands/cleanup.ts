@@ -87,7 +87,7 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
     const backupDirectory = args.backupDir ?? defaultBackupDirectory(session.config.contextName);
     let outcomes: CleanupOutcome[] = [];
     if (toDelete.length > 0) {
-      await refuseWithoutRights(items, session.client);
+      await refuseWithoutRights(items, session.client, args.concurrency);
       await confirmOrRefuse(
         terminal,
         args.yes,
