@@ -1,13 +1,14 @@
 // The floor that cleanup is measured against: a bare in-process client that makes only the two writes each old
 // object needs (merge patch dropping the finalizers, then delete), over keep-alive connections, no reads, no
-// backups, no guards. Both it and `cleanup --yes` run on freshly seeded, identical sets on the same API server.
+// backups, no guards. Both it and `cleanup --yes` run on freshly seeded sets of the same old objects on the same API
+// server (see floorRound for the one difference: ACK objects).
 
 import https from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient } from '../src/kube/client.ts';
+import type { KubeClient } from '../src/kube/client.ts';
 import { inParallel, loadAverage, log, remaining, removeAckObjects, seed, timed, type SeededJob } from './bench-seed.ts';
 import { BINARY } from '../test/support/environment.ts';
 
