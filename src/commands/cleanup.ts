@@ -8,13 +8,14 @@ import { OLD_KINDS } from '../core/kinds.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
+import type { ClusterFacts } from '../core/inventory.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { withCommonFlags, type CommonArgs } from './flags.ts';
-import { inventoryFromCluster, prepare, withSession } from './session.ts';
+import { inventoryFromCluster, prepare, withSession, type Session } from './session.ts';
 
 interface CleanupArgs extends CommonArgs {
   yes: boolean;
@@ -62,17 +63,13 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
   const terminal = await prepare(args);
   await withSession(args, terminal, async (session) => {
-    const inventory = await inventoryFromCluster(session, args);
-    const cluster = inventory.cluster!;
-    const plan = buildPlan(inventory, REPORT_PLAN_OPTIONS);
-    const namespaces = [...new Set(plan.sources.map((source) => source.namespace))];
+    const { cluster, namespaces, items } = await decide(session, args);
     refuseWhileOperatorRuns(cluster, namespaces);
     // The CRDs are cluster-wide, so removing them needs every old operator stopped, not only those in scope.
     if (args.deleteCrds && cluster.oldOperators.some((operator) => operator.running)) {
       throw new SafetyRefusal('an old operator is still running somewhere in the cluster: its CRDs are kept');
     }
 
-    const items = decideCleanup(plan, { force: args.force, includeUnadoptedFinishedJobs: args.includeUnadoptedFinishedJobs });
     const toDelete = items.filter((item) => item.verdict.action === 'delete');
     const kept = items.filter((item) => item.verdict.action === 'keep');
     if (items.length > 0) terminal.info(renderDecisions(items, terminal).trimEnd());
@@ -90,7 +87,7 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
     const backupDirectory = args.backupDir ?? defaultBackupDirectory(session.config.contextName);
     let outcomes: CleanupOutcome[] = [];
     if (toDelete.length > 0) {
-      await refuseWithoutRights(items, session.client);
+      await refuseWithoutRights(items, session.client, args.concurrency);
       await confirmOrRefuse(
         terminal,
         args.yes,
@@ -138,6 +135,20 @@ async function crdOutlook(client: KubeClient, toDelete: CleanupItem[], kept: Cle
   const outside = await oldObjectOutside(client, new Set(toDelete.map((item) => item.source.uid ?? '')));
   if (outside) return `--delete-crds: the old CRDs would be kept, because old objects outside this run's scope remain (${outside}, perhaps more)`;
   return `--delete-crds: the old CRDs would then be deleted (backed up first): ${oldCrdNames().join(', ')}`;
+}
+
+/**
+ * The decisions and the facts cleanup checks. The inventory and the plan, the largest structures by far (hundreds of
+ * MiB at 50,000 objects), are not needed once decided, so they are not kept for the rest of the run.
+ */
+async function decide(session: Session, args: CleanupArgs): Promise<{ cluster: ClusterFacts; namespaces: string[]; items: CleanupItem[] }> {
+  const inventory = await inventoryFromCluster(session, args);
+  const plan = buildPlan(inventory, REPORT_PLAN_OPTIONS);
+  return {
+    cluster: inventory.cluster!,
+    namespaces: [...new Set(plan.sources.map((source) => source.namespace))],
+    items: decideCleanup(plan, { force: args.force, includeUnadoptedFinishedJobs: args.includeUnadoptedFinishedJobs }),
+  };
 }
 
 function describeDecision(item: CleanupItem) {

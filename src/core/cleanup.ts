@@ -6,12 +6,13 @@
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict, isNotFound } from '../kube/errors.ts';
 import { BUILTIN_TYPES, type KubeObject } from '../kube/objects.ts';
-import { writeBackup } from './backup.ts';
+import { writeBackup, writeBackups } from './backup.ts';
+import { BoundedQueue } from './bounded-queue.ts';
 import type { CleanupItem } from './cleanup-plan.ts';
 import { operatorsActingOn, type OldOperatorInstall } from './controllers.ts';
 import { ForbiddenError, MigrateError, SafetyRefusal } from '../errors.ts';
 import type { ClusterFacts } from './inventory.ts';
-import { OLD_KINDS } from './kinds.ts';
+import { OLD_KINDS, type OldKind } from './kinds.ts';
 
 export type CleanupResult = 'deleted' | 'already-gone' | 'replaced' | 'failed';
 
@@ -29,7 +30,12 @@ export interface CleanupRunOptions {
 }
 
 const MAX_CONFLICT_RETRIES = 5;
+const REPLACED = 'an object of the same name was created after planning; it was left alone, run cleanup again to judge it';
 const PAGE_SIZE = 500;
+/** Objects whose backups are synced together: small enough that the first writes start early. */
+const BACKUP_BATCH = 100;
+/** Objects read and backed up ahead of the writes: about two pages, so memory stays bounded on any cluster. */
+const READ_AHEAD = 2 * PAGE_SIZE;
 
 /** Refuses while any old operator could still act on the namespaces being cleaned, or when that is unknown. */
 export function refuseWhileOperatorRuns(cluster: ClusterFacts, namespaces: string[]): void {
@@ -48,80 +54,139 @@ export function refuseWhileOperatorRuns(cluster: ClusterFacts, namespaces: strin
 }
 
 /** Checks patch and delete rights up front, so that no object is left with its finalizers removed but not deleted. */
-export async function refuseWithoutRights(items: CleanupItem[], client: KubeClient): Promise<void> {
+export async function refuseWithoutRights(items: CleanupItem[], client: KubeClient, concurrency: number): Promise<void> {
   const needed = new Set(items.filter((item) => item.verdict.action === 'delete').map((item) => `${item.source.namespace}|${item.source.kind}`));
-  const missing: string[] = [];
-  for (const entry of needed) {
+  const checks = [...needed].flatMap((entry) => {
     const [namespace, kindName] = entry.split('|') as [string, string];
     const kind = OLD_KINDS.find((candidate) => candidate.kind === kindName)!;
-    for (const verb of ['patch', 'delete']) {
-      if (!(await client.canI({ verb, group: kind.group, resource: kind.plural, namespace }))) {
-        missing.push(`${verb} ${kind.plural}.${kind.group} in namespace ${namespace}`);
-      }
-    }
-  }
+    return ['patch', 'delete'].map((verb) => ({ verb, group: kind.group, resource: kind.plural, namespace }));
+  });
+  // One access review per namespace, kind and verb: asked in parallel, as they are answered without etcd.
+  const allowed: boolean[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, async () => {
+    for (let index = next++; index < checks.length; index = next++) allowed[index] = await client.canI(checks[index]!);
+  }));
+  const missing = checks.filter((_, index) => !allowed[index]).map((check) => `${check.verb} ${check.resource}.${check.group} in namespace ${check.namespace}`);
   if (missing.length > 0) throw new ForbiddenError(`cleanup needs rights you do not have, so nothing was changed: ${missing.join(', ')}`);
 }
 
 /**
  * Reads the objects to remove fresh, a page per request for each kind and namespace (a GET per object would add a
- * third to the requests), and cleans each page with bounded concurrency. An object a page no longer holds is gone.
+ * third to the requests), and cleans them with bounded concurrency. Three stages overlap, so the API server's writes
+ * never wait for the plugin: reading the next page, backing up a batch (one sync for the batch), and the writes of
+ * objects already backed up. An object is written only once the batch holding its backup is on disk. An object a
+ * page no longer holds is gone.
  */
 export async function runCleanup(items: CleanupItem[], client: KubeClient, options: CleanupRunOptions): Promise<CleanupOutcome[]> {
-  const groups = new Map<string, CleanupItem[]>();
-  for (const item of items.filter((candidate) => candidate.verdict.action === 'delete')) {
-    const key = `${item.source.kind}|${item.source.namespace}`;
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
   const outcomes: CleanupOutcome[] = [];
   const record = (outcome: CleanupOutcome): void => {
     outcomes.push(outcome);
     options.onOutcome?.(outcome);
   };
+  const backedUp = new BoundedQueue<BackedUp>(READ_AHEAD);
+  let readFailure: unknown;
+  const reading = readAndBackUp(items, client, options.backupDirectory, backedUp, record)
+    .catch((error: unknown) => void (readFailure = error))
+    .finally(() => backedUp.close());
+  const writer = async (): Promise<void> => {
+    for (let next = await backedUp.shift(); next; next = await backedUp.shift()) record(await cleanOne(next, client, options.backupDirectory));
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, writer));
+  } finally {
+    // A writer that failed unexpectedly stops the reader too, instead of leaving it waiting for room.
+    backedUp.close();
+  }
+  await reading;
+  if (readFailure) throw readFailure;
+  return outcomes;
+}
+
+/** An object as a fresh page returned it, already saved durably to `backup`. */
+interface BackedUp {
+  item: CleanupItem;
+  live: KubeObject;
+  backup: string;
+}
+
+async function readAndBackUp(items: CleanupItem[], client: KubeClient, backupDirectory: string, backedUp: BoundedQueue<BackedUp>, record: (outcome: CleanupOutcome) => void): Promise<void> {
+  const groups = new Map<string, CleanupItem[]>();
+  for (const item of items.filter((candidate) => candidate.verdict.action === 'delete')) {
+    const key = `${item.source.kind}|${item.source.namespace}`;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  let batch: Array<{ item: CleanupItem; live: KubeObject }> = [];
+  /** False once the writers have stopped taking objects. */
+  const flush = async (): Promise<boolean> => {
+    if (batch.length === 0) return true;
+    const saving = batch;
+    batch = [];
+    let files: string[];
+    try {
+      files = await writeBackups(backupDirectory, saving.map(({ item, live }) => withTypeOf(item, live)));
+    } catch (error) {
+      // Objects already backed up are still finished; no other object is touched.
+      throw new SafetyRefusal(`cannot save backups in ${backupDirectory} (${(error as Error).message}): objects not yet backed up were left alone; free space or choose another --backup-dir`);
+    }
+    for (const [index, entry] of saving.entries()) {
+      if (!(await backedUp.push({ ...entry, backup: files[index]! }))) return false;
+    }
+    return true;
+  };
   for (const group of groups.values()) {
-    const kind = OLD_KINDS.find((candidate) => candidate.kind === group[0]!.source.kind)!;
+    const kind = kindOf(group[0]!);
     const pending = new Map(group.map((item) => [item.source.name, item]));
-    let page: Array<{ item: CleanupItem; live: KubeObject }> = [];
-    const flush = async (): Promise<void> => {
-      const queue = page;
-      page = [];
-      const worker = async (): Promise<void> => {
-        for (let next = queue.shift(); next; next = queue.shift()) record(await cleanOne(next.item, client, options.backupDirectory, next.live));
-      };
-      await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
-    };
     for await (const live of client.list(kind, { namespace: group[0]!.source.namespace, pageSize: PAGE_SIZE })) {
       const item = pending.get(live.metadata.name);
       if (!item) continue;
       pending.delete(live.metadata.name);
-      page.push({ item, live });
-      if (page.length >= PAGE_SIZE) await flush();
+      if (item.source.uid && live.metadata.uid !== item.source.uid) {
+        record({ item, result: 'replaced', message: REPLACED });
+        continue;
+      }
+      batch.push({ item, live });
+      if (batch.length >= BACKUP_BATCH && !(await flush())) return;
     }
-    await flush();
+    if (!(await flush())) return;
     for (const item of pending.values()) record({ item, result: 'already-gone' });
   }
-  return outcomes;
 }
 
-/** `listed` is the object as a fresh page returned it; after a conflict the object is read again on its own. */
-async function cleanOne(item: CleanupItem, client: KubeClient, backupDirectory: string, listed: KubeObject): Promise<CleanupOutcome> {
+function kindOf(item: CleanupItem): OldKind {
+  return OLD_KINDS.find((candidate) => candidate.kind === item.source.kind)!;
+}
+
+/** Lists leave apiVersion and kind out of their items; a backup must say what it is. */
+function withTypeOf(item: CleanupItem, live: KubeObject): KubeObject {
+  const kind = kindOf(item);
+  return { ...live, apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind };
+}
+
+/**
+ * Drops the finalizers and deletes one object already backed up as read. After a conflict the object is read
+ * again on its own and backed up again before the next attempt.
+ */
+async function cleanOne(start: BackedUp, client: KubeClient, backupDirectory: string): Promise<CleanupOutcome> {
+  const { item } = start;
   const { source } = item;
-  const kind = OLD_KINDS.find((candidate) => candidate.kind === source.kind)!;
-  let backup: string | undefined;
+  const kind = kindOf(item);
+  let backup = start.backup;
   try {
     for (let attempt = 0; ; attempt += 1) {
       let live: KubeObject;
       try {
-        live = attempt === 0 ? listed : await client.get(kind, source.name, source.namespace);
+        live = attempt === 0 ? start.live : await client.get(kind, source.name, source.namespace);
       } catch (error) {
-        if (isNotFound(error)) return { item, result: 'already-gone', ...(backup ? { backup } : {}) };
+        if (isNotFound(error)) return { item, result: 'already-gone', backup };
         throw error;
       }
       if (source.uid && live.metadata.uid !== source.uid) {
-        return { item, result: 'replaced', message: 'an object of the same name was created after planning; it was left alone, run cleanup again to judge it' };
+        return { item, result: 'replaced', message: REPLACED };
       }
-      const withKind = { ...live, apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind };
-      backup = await writeBackup(backupDirectory, withKind);
+      if (attempt > 0) backup = await writeBackup(backupDirectory, withTypeOf(item, live));
       try {
         if ((live.metadata.finalizers ?? []).length > 0) {
           // The resourceVersion makes this a compare-and-swap: a concurrent change gives 409 and a fresh look.
@@ -137,7 +202,7 @@ async function cleanOne(item: CleanupItem, client: KubeClient, backupDirectory: 
     }
   } catch (error) {
     if (!(error instanceof MigrateError)) throw error;
-    return { item, result: 'failed', message: error.message, ...(backup ? { backup } : {}) };
+    return { item, result: 'failed', message: error.message, backup };
   }
 }
 

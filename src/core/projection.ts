@@ -1,7 +1,7 @@
 // Keeps only what the plan reads of each old object (the paths named in the kinds table), so that memory stays
 // small on clusters with many objects. Cleanup re-reads every object whole before it backs it up or changes it.
 
-import { valueAt, type KubeObject } from '../kube/objects.ts';
+import { valueAt, type KubeObject, type ObjectMeta } from '../kube/objects.ts';
 import type { AckKind } from './ack-kinds.ts';
 import type { OldKind } from './kinds.ts';
 
@@ -27,9 +27,22 @@ function setAt(target: Record<string, unknown>, path: string, value: unknown): v
   node[keys.at(-1)!] = value;
 }
 
-function project(object: KubeObject, paths: string[]): KubeObject {
-  const { managedFields: _managedFields, ...metadata } = object.metadata;
-  const projected: KubeObject = { apiVersion: object.apiVersion, kind: object.kind, metadata };
+/** The metadata anything in the plan, status, adopt or handover reads; timestamps and managedFields are left out. */
+function projectMetadata(metadata: ObjectMeta, keepResourceVersion: boolean): ObjectMeta {
+  const { name, namespace, uid, resourceVersion, labels, annotations, finalizers } = metadata;
+  return {
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(uid !== undefined ? { uid } : {}),
+    ...(keepResourceVersion && resourceVersion !== undefined ? { resourceVersion } : {}),
+    ...(labels ? { labels } : {}),
+    ...(annotations ? { annotations } : {}),
+    ...(finalizers ? { finalizers } : {}),
+  };
+}
+
+function project(object: KubeObject, paths: string[], keepResourceVersion: boolean): KubeObject {
+  const projected: KubeObject = { apiVersion: object.apiVersion, kind: object.kind, metadata: projectMetadata(object.metadata, keepResourceVersion) };
   for (const path of paths) {
     const value = valueAt(object, path);
     if (value !== undefined) setAt(projected as unknown as Record<string, unknown>, path, value);
@@ -38,10 +51,10 @@ function project(object: KubeObject, paths: string[]): KubeObject {
 }
 
 export function projectForPlan(kind: OldKind, object: KubeObject, withSpec = false): KubeObject {
-  return project(object, withSpec ? ['spec', ...fieldsReadBy(kind)] : fieldsReadBy(kind));
+  return project(object, withSpec ? ['spec', ...fieldsReadBy(kind)] : fieldsReadBy(kind), false);
 }
 
 /** ACK objects: identity (annotations or spec identifiers), adoption markers and conditions are all the plan reads. */
 export function projectAckObject(kind: AckKind, object: KubeObject): KubeObject {
-  return project(object, [...[kind.primaryField, ...kind.additionalFields].map((field) => `spec.${field}`), 'status.conditions', 'status.ackResourceMetadata']);
+  return project(object, [...[kind.primaryField, ...kind.additionalFields].map((field) => `spec.${field}`), 'status.conditions', 'status.ackResourceMetadata'], true);
 }

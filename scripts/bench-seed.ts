@@ -1,0 +1,104 @@
+// What every benchmark stands on: seeding old TrainingJobs (adopted or not) on the real control plane, timing a
+// process, and counting what is left.
+
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { ACK_ANNOTATIONS, ACK_KINDS } from '../src/core/ack-kinds.ts';
+import type { KubeClient } from '../src/kube/client.ts';
+import type { KubeObject } from '../src/kube/objects.ts';
+import { NAMESPACE_TYPE } from '../test/support/cluster.ts';
+import { oldTrainingJob, oldType } from '../test/support/scenario.ts';
+
+export const TRAINING_JOB = oldType('TrainingJob');
+const ROLE = 'arn:aws:iam::123456789012:role/sagemaker-role';
+
+export const log = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
+
+export async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+/** The ACK TrainingJob as ACK leaves it after adoption (what the simulator writes), so cleanup may proceed. */
+export function adoptedAckTrainingJob(namespace: string, name: string): KubeObject {
+  return {
+    apiVersion: 'sagemaker.services.k8s.aws/v1alpha1',
+    kind: 'TrainingJob',
+    metadata: {
+      name, namespace,
+      finalizers: ['finalizers.sagemaker.services.k8s.aws/TrainingJob'],
+      labels: { 'app.kubernetes.io/managed-by': 'kubectl-sagemaker-migrate' },
+      annotations: {
+        [ACK_ANNOTATIONS.adoptionPolicy]: 'adopt',
+        [ACK_ANNOTATIONS.adoptionFields]: JSON.stringify({ trainingJobName: name }),
+        [ACK_ANNOTATIONS.adopted]: 'true',
+        [ACK_ANNOTATIONS.region]: 'us-east-2',
+      },
+    },
+    spec: {
+      trainingJobName: name, roleARN: ROLE,
+      algorithmSpecification: { trainingImage: '433757028032.dkr.ecr.us-east-2.amazonaws.com/xgboost:1', trainingInputMode: 'File' },
+      outputDataConfig: { s3OutputPath: 's3://ml-bucket/output' },
+      resourceConfig: { instanceCount: 1, instanceType: 'ml.m4.xlarge', volumeSizeInGB: 5 },
+      stoppingCondition: { maxRuntimeInSeconds: 86400 },
+    },
+  };
+}
+
+export interface SeededJob {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Creates `count` old TrainingJobs spread over `namespaceCount` namespaces named `<prefix>-<n>`, each finished in
+ * AWS (status written), and with `adopted` the ACK object ACK leaves after adopting it.
+ */
+export async function seed(client: KubeClient, prefix: string, count: number, namespaceCount: number, options: { adopted: boolean; status: boolean }): Promise<{ namespaces: string[]; jobs: SeededJob[] }> {
+  const namespaces = Array.from({ length: namespaceCount }, (_, index) => `${prefix}-${index}`);
+  for (const name of namespaces) await client.create(NAMESPACE_TYPE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  // Each phase gets its own AWS names: the same name in the same region is the same AWS resource to the plan.
+  const jobs = Array.from({ length: count }, (_, index) => ({ namespace: namespaces[index % namespaceCount]!, name: `${prefix}-job-${index}` }));
+  let done = 0;
+  await inParallel(jobs, 16, async ({ namespace, name }) => {
+    await client.create(TRAINING_JOB, oldTrainingJob(namespace, name, name));
+    if (options.status) await client.patchStatus(TRAINING_JOB, name, namespace, { status: { trainingJobStatus: 'Completed', sageMakerTrainingJobName: name } });
+    if (options.adopted) await client.create(ACK_KINDS.TrainingJob, adoptedAckTrainingJob(namespace, name));
+    if ((done += 1) % 10_000 === 0) log(`  seeded ${done} of ${count}`);
+  });
+  return { namespaces, jobs };
+}
+
+/** Removes the ACK objects seed() made for these jobs (finalizer first, as ACK would), so later runs do not see them. */
+export async function removeAckObjects(client: KubeClient, jobs: SeededJob[]): Promise<void> {
+  await inParallel(jobs, 16, async ({ namespace, name }) => {
+    await client.mergePatch(ACK_KINDS.TrainingJob, name, namespace, { metadata: { finalizers: null } });
+    await client.delete(ACK_KINDS.TrainingJob, name, namespace);
+  });
+}
+
+/** Seconds the command took; throws with its stderr when it fails. */
+export function timed(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export async function remaining(client: KubeClient, namespaces: string[]): Promise<number> {
+  let count = 0;
+  for (const namespace of namespaces) count += (await client.listAll(TRAINING_JOB, { namespace })).length;
+  return count;
+}
+
+/** The 1-minute load average: other work on the machine moves every figure, so each one is recorded with it. */
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+}
