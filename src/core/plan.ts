@@ -152,15 +152,19 @@ export function buildPlan(inventory: Inventory, options: PlanOptions): Migration
     methods,
     sources,
     targets: plannedTargets,
-    blockers: blockersOf(inventory, plannedTargets, sources, methods),
-    warnings: warningsOf(inventory, plannedTargets),
+    ...blockersAndWarnings(inventory, plannedTargets, sources, methods),
   };
 }
 
-function warningsOf(inventory: Inventory, targets: PlannedTarget[]): string[] {
+function blockersAndWarnings(inventory: Inventory, targets: PlannedTarget[], sources: PlannedSource[], methods: MethodChoice[]): Pick<MigrationPlan, 'blockers' | 'warnings'> {
+  const controllers = inventory.cluster ? checkControllers(inventory.cluster.ackControllers, targets) : { blockers: [], warnings: [] };
+  return { blockers: blockersOf(inventory, targets, sources, methods, controllers.blockers), warnings: warningsOf(inventory, controllers.warnings) };
+}
+
+function warningsOf(inventory: Inventory, controllerWarnings: string[]): string[] {
   const cluster = inventory.cluster;
   if (!cluster) return [];
-  const warnings = checkControllers(cluster.ackControllers, targets).warnings;
+  const warnings = [...controllerWarnings];
   if (!cluster.ackObjectsClusterWide) {
     warnings.push(
       `ACK objects and AdoptedResources could be listed only in namespace ${inventory.scopeNamespace ?? 'default'}: one in another namespace that already adopts these AWS resources would not be seen, and adopt would make a second (two ACK objects for one resource fight once handed over)`,
@@ -366,7 +370,7 @@ function permissionsAdoptNeeds(missing: MissingPermission[], targets: PlannedTar
   return missing.filter((permission) => needed.has(`${permission.namespace}|${permission.resource}`));
 }
 
-function blockersOf(inventory: Inventory, targets: PlannedTarget[], sources: PlannedSource[], methods: MethodChoice[]): Blocker[] {
+function blockersOf(inventory: Inventory, targets: PlannedTarget[], sources: PlannedSource[], methods: MethodChoice[], controllerBlockers: string[]): Blocker[] {
   const blockers: Blocker[] = [];
   const usedControllers = new Set(targets.map((target) => ACK_KINDS[target.ackKind].controller));
   for (const choice of methods) {
@@ -382,7 +386,7 @@ function blockersOf(inventory: Inventory, targets: PlannedTarget[], sources: Pla
     if (targets.some((target) => target.method === 'adopted-resource' && target.state === 'not-started') && !cluster.adoptedResourceCrdServed) {
       blockers.push({ step: 'adopt', message: 'CRD adoptedresources.services.k8s.aws is not installed: use --method annotation' });
     }
-    for (const message of checkControllers(cluster.ackControllers, targets).blockers) blockers.push({ step: 'adopt', message });
+    for (const message of controllerBlockers) blockers.push({ step: 'adopt', message });
     for (const permission of permissionsAdoptNeeds(cluster.missingPermissions, targets)) {
       blockers.push({ step: 'adopt', message: `missing permission: ${permission.verb} ${permission.resource} in namespace ${permission.namespace}` });
     }
