@@ -59,7 +59,7 @@ async function runAdopt(args: AdoptArgs): Promise<void> {
     return;
   }
   await withSession(args, terminal, async (session) => {
-    const inventory = await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate' });
+    const inventory = await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate', createRights: true });
     const plan = buildPlan(inventory, planOptionsOf(args));
     for (const warning of plan.warnings) terminal.warn(warning);
     if (args.dryRun === 'client') {

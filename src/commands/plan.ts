@@ -19,7 +19,7 @@ export const planCommand = {
 
 export async function computePlan(args: PlanArgs, terminal: Terminal): Promise<MigrationPlan> {
   if (args.fromFile) return buildPlan(inventoryFromFile(args.fromFile, args), planOptionsOf(args));
-  return await withSession(args, terminal, async (session) => buildPlan(await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate' }), planOptionsOf(args)));
+  return await withSession(args, terminal, async (session) => buildPlan(await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate', createRights: true }), planOptionsOf(args)));
 }
 
 async function runPlan(args: PlanArgs): Promise<void> {

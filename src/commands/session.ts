@@ -46,13 +46,21 @@ export async function withSession<T>(args: CommonArgs, terminal: Terminal, work:
   }
 }
 
-export async function inventoryFromCluster(session: Session, args: CommonArgs, reading: { withSpecs?: boolean; oldObjectsEverywhere?: boolean } = {}): Promise<Inventory> {
+export interface Reading {
+  withSpecs?: boolean;
+  oldObjectsEverywhere?: boolean;
+  /** Whether the creates adopt would send are checked; plan and adopt report them, the others need not ask. */
+  createRights?: boolean;
+}
+
+export async function inventoryFromCluster(session: Session, args: CommonArgs, reading: Reading = {}): Promise<Inventory> {
   const scope = {
     namespace: args.allNamespaces ? undefined : session.config.namespace,
     labelSelector: args.selector,
     kinds: selectedKinds(args),
     withSpecs: reading.withSpecs ?? false,
     oldObjectsEverywhere: reading.oldObjectsEverywhere ?? false,
+    createRights: reading.createRights ?? false,
   };
   return await discover(session.client, scope, session.config.contextName);
 }

@@ -19,6 +19,8 @@ export interface Scope {
   withSpecs?: boolean;
   /** Read old objects in every namespace (where allowed), not only the scope: handover checks them all. */
   oldObjectsEverywhere?: boolean;
+  /** Ask which creates adopt may send (access reviews per namespace): only plan and adopt report them. */
+  createRights?: boolean;
 }
 
 const DEPLOYMENT_TYPE = BUILTIN_TYPES.deployment;
@@ -69,7 +71,7 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
     adoptedResourceCrdServed,
     ackObjectsClusterWide,
     oldObjectsClusterWide,
-    missingPermissions: await missingCreatePermissions(client, oldObjects, servedAckKinds, adoptedResourceCrdServed),
+    missingPermissions: scope.createRights === false ? [] : await missingCreatePermissions(client, oldObjects, servedAckKinds, adoptedResourceCrdServed),
   };
   return { oldObjects, ackObjects, adoptedResources, cluster, scopeNamespace: scope.namespace };
 }

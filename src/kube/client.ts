@@ -64,6 +64,7 @@ export class KubeClient {
   private agent: https.Agent | http.Agent | undefined;
   /** Watches hold their connection for minutes; they get their own unpooled agent so requests never queue behind them. */
   private watchAgent: https.Agent | http.Agent | undefined;
+  private staticAuthHeaders: Promise<Record<string, string>> | undefined;
 
   constructor(kubeConfig: KubeConfig, options: KubeClientOptions = {}) {
     this.kubeConfig = kubeConfig;
@@ -325,7 +326,15 @@ export class KubeClient {
   }
 
   private async authHeaders(): Promise<Record<string, string>> {
-    // client-node caches exec-plugin tokens until they expire, so asking per request keeps long runs authenticated.
+    // Tokens from exec plugins and auth providers expire (client-node caches them until then), so those are asked
+    // for per request; static credentials are read once.
+    const user = this.kubeConfig.getCurrentUser();
+    if (user?.exec || user?.authProvider) return await this.readAuthHeaders();
+    this.staticAuthHeaders ??= this.readAuthHeaders();
+    return await this.staticAuthHeaders;
+  }
+
+  private async readAuthHeaders(): Promise<Record<string, string>> {
     const scratch: https.RequestOptions = {};
     try {
       await this.kubeConfig.applyToHTTPSOptions(scratch);
