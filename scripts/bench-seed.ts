@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ACK_ANNOTATIONS, ACK_KINDS } from '../src/core/ack-kinds.ts';
+import { SOURCES_ANNOTATION } from '../src/core/manifests.ts';
 import type { KubeClient } from '../src/kube/client.ts';
 import type { KubeObject } from '../src/kube/objects.ts';
 import { NAMESPACE_TYPE } from '../test/support/cluster.ts';
@@ -31,9 +32,12 @@ export function adoptedAckTrainingJob(namespace: string, name: string): KubeObje
       finalizers: ['finalizers.sagemaker.services.k8s.aws/TrainingJob'],
       labels: { 'app.kubernetes.io/managed-by': 'kubectl-sagemaker-migrate' },
       annotations: {
+        [SOURCES_ANNOTATION]: `TrainingJob ${namespace}/${name}`,
         [ACK_ANNOTATIONS.adoptionPolicy]: 'adopt',
         [ACK_ANNOTATIONS.adoptionFields]: JSON.stringify({ trainingJobName: name }),
         [ACK_ANNOTATIONS.adopted]: 'true',
+        [ACK_ANNOTATIONS.deletionPolicy]: 'retain',
+        [ACK_ANNOTATIONS.readOnly]: 'true',
         [ACK_ANNOTATIONS.region]: 'us-east-2',
       },
     },
@@ -52,9 +56,35 @@ export interface SeededJob {
   name: string;
 }
 
+/** The status ACK writes on a finished TrainingJob it adopted (as recorded in shared/reference/ack-observed). */
+export function adoptedAckTrainingJobStatus(name: string): Record<string, unknown> {
+  const at = '2026-12-03T07:37:08Z';
+  const message = 'TrainingJob is in Completed status.';
+  return {
+    ackResourceMetadata: { arn: `arn:aws:sagemaker:us-east-2:123456789012:training-job/${name}`, ownerAccountID: '123456789012', partition: 'aws', region: 'us-east-2' },
+    conditions: [
+      { lastTransitionTime: at, message, status: 'True', type: 'ACK.ResourceSynced' },
+      { lastTransitionTime: at, message, status: 'True', type: 'Ready' },
+    ],
+    creationTime: '2026-12-03T07:26:28Z',
+    lastModifiedTime: '2026-12-03T07:26:28Z',
+    modelArtifacts: { s3ModelArtifacts: `s3://ml-bucket/output/${name}/output/model.tar.gz` },
+    secondaryStatus: 'Completed',
+    trainingJobStatus: 'Completed',
+  };
+}
+
+/** An old TrainingJob as `kubectl apply` leaves it: the applied manifest is kept whole in an annotation. */
+function appliedOldTrainingJob(namespace: string, name: string): KubeObject {
+  const object = oldTrainingJob(namespace, name, name);
+  const applied = JSON.stringify({ ...object, metadata: { name, namespace } });
+  return { ...object, metadata: { ...object.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `${applied}\n` } } };
+}
+
 /**
- * Creates `count` old TrainingJobs spread over `namespaceCount` namespaces named `<prefix>-<n>`, each finished in
- * AWS (status written), and with `adopted` the ACK object ACK leaves after adopting it.
+ * Creates `count` old TrainingJobs spread over `namespaceCount` namespaces named `<prefix>-<n>`, each applied with
+ * kubectl and finished in AWS (status written), and with `adopted` the ACK object ACK leaves after adopting it, with
+ * the status ACK writes.
  */
 export async function seed(client: KubeClient, prefix: string, count: number, namespaceCount: number, options: { adopted: boolean; status: boolean }): Promise<{ namespaces: string[]; jobs: SeededJob[] }> {
   const namespaces = Array.from({ length: namespaceCount }, (_, index) => `${prefix}-${index}`);
@@ -63,9 +93,12 @@ export async function seed(client: KubeClient, prefix: string, count: number, na
   const jobs = Array.from({ length: count }, (_, index) => ({ namespace: namespaces[index % namespaceCount]!, name: `${prefix}-job-${index}` }));
   let done = 0;
   await inParallel(jobs, 16, async ({ namespace, name }) => {
-    await client.create(TRAINING_JOB, oldTrainingJob(namespace, name, name));
+    await client.create(TRAINING_JOB, appliedOldTrainingJob(namespace, name));
     if (options.status) await client.patchStatus(TRAINING_JOB, name, namespace, { status: { trainingJobStatus: 'Completed', sageMakerTrainingJobName: name } });
-    if (options.adopted) await client.create(ACK_KINDS.TrainingJob, adoptedAckTrainingJob(namespace, name));
+    if (options.adopted) {
+      await client.create(ACK_KINDS.TrainingJob, adoptedAckTrainingJob(namespace, name));
+      await client.patchStatus(ACK_KINDS.TrainingJob, name, namespace, { status: adoptedAckTrainingJobStatus(name) });
+    }
     if ((done += 1) % 10_000 === 0) log(`  seeded ${done} of ${count}`);
   });
   return { namespaces, jobs };

@@ -10,6 +10,9 @@ const OWNERSHIP_MARKERS: Array<{ key: string; where: 'labels' | 'annotations'; o
   { key: 'meta.helm.sh/release-name', where: 'annotations', owner: 'Helm release' },
 ];
 
+/** The label and annotation keys ownership is read from. */
+export const OWNERSHIP_KEYS = { labels: OWNERSHIP_MARKERS.filter((marker) => marker.where === 'labels').map((marker) => marker.key), annotations: OWNERSHIP_MARKERS.filter((marker) => marker.where === 'annotations').map((marker) => marker.key) };
+
 /** Descriptions like `Argo CD application "ml-apps"` for each owner found. */
 export function ownersOf(object: KubeObject): string[] {
   const owners: string[] = [];

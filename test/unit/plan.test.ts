@@ -3,10 +3,13 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import yaml from 'js-yaml';
+import { ackKindByGroupKind } from '../../src/core/ack-kinds.ts';
 import { parseDump } from '../../src/core/dump.ts';
 import type { ClusterFacts, Inventory } from '../../src/core/inventory.ts';
 import { annotationManifest } from '../../src/core/manifests.ts';
+import { OLD_KINDS } from '../../src/core/kinds.ts';
 import { buildPlan, type PlanOptions } from '../../src/core/plan.ts';
+import { projectAckObject, projectForPlan } from '../../src/core/projection.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
 const options: PlanOptions = { method: 'auto', deletionPolicy: 'retain', readOnly: true, spec: 'translate', includeTuningJobChildren: false };
@@ -141,4 +144,36 @@ test('annotation manifests use adopt, string adoption fields, the chosen deletio
     predefinedMetricSpecification: { predefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
   }, 'the spec is the old one, translated; ACK replaces it with what AWS reports when it adopts');
   t.is((yaml.load(yaml.dump(manifest)) as KubeObject).metadata.name, policy.name);
+});
+
+test('the trimmed objects discovery keeps plan exactly as the whole ones, without the manifests kubectl apply leaves', (t) => {
+  const whole = example();
+  const applied = (object: KubeObject): KubeObject => ({
+    ...object,
+    metadata: {
+      ...object.metadata,
+      labels: { ...object.metadata.labels, team: 'forecasting' },
+      annotations: { ...object.metadata.annotations, 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(object) },
+    },
+  });
+  const owned = applied(model('owned', 'owned-model', 'ml', { labels: { 'argocd.argoproj.io/instance': 'ml-apps' }, annotations: { 'meta.helm.sh/release-name': 'models' } }));
+  // Half the AWS resources already adopted, as ACK leaves them (its marker and finalizer), the rest still to adopt.
+  const adoptedByAck = buildPlan(whole, options).targets.filter((_, index) => index % 2 === 0).map((target) => {
+    const manifest = annotationManifest(target, options);
+    return { ...manifest, metadata: { ...manifest.metadata, finalizers: [`finalizers.${manifest.apiVersion.split('/')[0]}/${manifest.kind}`], annotations: { ...manifest.metadata.annotations, 'services.k8s.aws/adopted': 'true' } } };
+  });
+  const inventory: Inventory = { ...whole, oldObjects: [...whole.oldObjects, owned].map(applied), ackObjects: adoptedByAck.map(applied), cluster: connected };
+  const trimmed: Inventory = {
+    ...inventory,
+    oldObjects: inventory.oldObjects.map((object) => projectForPlan(OLD_KINDS.find((kind) => kind.kind === object.kind)!, object)),
+    ackObjects: inventory.ackObjects.map((object) => projectAckObject(ackKindByGroupKind(object.apiVersion.split('/')[0]!, object.kind)!, object)),
+  };
+  const reportOptions: PlanOptions = { ...options, spec: 'omit' };
+  t.true(inventory.ackObjects.length > 0);
+  t.deepEqual(buildPlan(trimmed, reportOptions), buildPlan(inventory, reportOptions));
+  t.regex(buildPlan(trimmed, reportOptions).blockers.map((blocker) => blocker.message).join('\n'), /Argo CD application "ml-apps", Helm release "models"/);
+  for (const object of [...trimmed.oldObjects, ...trimmed.ackObjects]) {
+    t.is(object.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'], undefined);
+    t.is(object.metadata.labels?.['team'], undefined);
+  }
 });
