@@ -9,13 +9,13 @@ import type { KubeClient } from '../kube/client.ts';
 import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
 import type { ClusterFacts } from '../core/inventory.ts';
-import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
+import { buildPlan, compareSources, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { withCommonFlags, type CommonArgs } from './flags.ts';
-import { inventoryFromCluster, prepare, withSession, type Session } from './session.ts';
+import { inventoriesFromCluster, prepare, withSession, type Session } from './session.ts';
 
 interface CleanupArgs extends CommonArgs {
   yes: boolean;
@@ -138,17 +138,20 @@ async function crdOutlook(client: KubeClient, toDelete: CleanupItem[], kept: Cle
 }
 
 /**
- * The decisions and the facts cleanup checks. The inventory and the plan, the largest structures by far (hundreds of
- * MiB at 50,000 objects), are not needed once decided, so they are not kept for the rest of the run.
+ * The decisions and the facts cleanup checks, one group of namespaces at a time: only the decisions are kept, never
+ * the inventory or the plan of the whole cluster (hundreds of MiB at 50,000 objects).
  */
 async function decide(session: Session, args: CleanupArgs): Promise<{ cluster: ClusterFacts; namespaces: string[]; items: CleanupItem[] }> {
-  const inventory = await inventoryFromCluster(session, args);
-  const plan = buildPlan(inventory, REPORT_PLAN_OPTIONS);
-  return {
-    cluster: inventory.cluster!,
-    namespaces: [...new Set(plan.sources.map((source) => source.namespace))],
-    items: decideCleanup(plan, { force: args.force, includeUnadoptedFinishedJobs: args.includeUnadoptedFinishedJobs }),
-  };
+  let cluster: ClusterFacts | undefined;
+  const namespaces = new Set<string>();
+  const items: CleanupItem[] = [];
+  for await (const inventory of inventoriesFromCluster(session, args)) {
+    cluster ??= inventory.cluster!;
+    const plan = buildPlan(inventory, REPORT_PLAN_OPTIONS);
+    for (const source of plan.sources) namespaces.add(source.namespace);
+    for (const item of decideCleanup(plan, { force: args.force, includeUnadoptedFinishedJobs: args.includeUnadoptedFinishedJobs })) items.push(item);
+  }
+  return { cluster: cluster!, namespaces: [...namespaces], items: items.sort((a, b) => compareSources(a.source, b.source)) };
 }
 
 function describeDecision(item: CleanupItem) {

@@ -1,12 +1,12 @@
 // `plan`: read-only. Shows every old object, the ACK objects that will adopt its AWS resources, and what blocks.
 
 import type { Argv } from 'yargs';
-import { buildPlan, type MigrationPlan } from '../core/plan.ts';
+import { buildPlan, mergePlans, type MigrationPlan } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { renderPlan } from '../ui/views.ts';
 import { planOptionsOf, withAdoptionFlags, withCommonFlags, type AdoptionArgs, type CommonArgs } from './flags.ts';
-import { inventoryFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
+import { inventoriesFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
 
 export type PlanArgs = CommonArgs & AdoptionArgs;
 
@@ -19,7 +19,11 @@ export const planCommand = {
 
 export async function computePlan(args: PlanArgs, terminal: Terminal): Promise<MigrationPlan> {
   if (args.fromFile) return buildPlan(inventoryFromFile(args.fromFile, args), planOptionsOf(args));
-  return await withSession(args, terminal, async (session) => buildPlan(await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate', createRights: true }), planOptionsOf(args)));
+  return await withSession(args, terminal, async (session) => {
+    const plans: MigrationPlan[] = [];
+    for await (const inventory of inventoriesFromCluster(session, args, { withSpecs: args.spec === 'translate', createRights: true })) plans.push(buildPlan(inventory, planOptionsOf(args)));
+    return mergePlans(plans);
+  });
 }
 
 async function runPlan(args: PlanArgs): Promise<void> {

@@ -2,7 +2,7 @@
 // inventory (from the cluster or from a dump). Closes the client when the command ends.
 
 import { readFileSync } from 'node:fs';
-import { discover } from '../core/discover.ts';
+import { discover, discoverByNamespaceGroup, type Scope } from '../core/discover.ts';
 import { parseDump } from '../core/dump.ts';
 import { UsageError } from '../errors.ts';
 import { labelMatcher } from '../core/selector.ts';
@@ -53,8 +53,8 @@ export interface Reading {
   createRights?: boolean;
 }
 
-export async function inventoryFromCluster(session: Session, args: CommonArgs, reading: Reading = {}): Promise<Inventory> {
-  const scope = {
+function scopeOf(session: Session, args: CommonArgs, reading: Reading): Scope {
+  return {
     namespace: args.allNamespaces ? undefined : session.config.namespace,
     labelSelector: args.selector,
     kinds: selectedKinds(args),
@@ -62,7 +62,22 @@ export async function inventoryFromCluster(session: Session, args: CommonArgs, r
     oldObjectsEverywhere: reading.oldObjectsEverywhere ?? false,
     createRights: reading.createRights ?? false,
   };
-  return await discover(session.client, scope, session.config.contextName);
+}
+
+export async function inventoryFromCluster(session: Session, args: CommonArgs, reading: Reading = {}): Promise<Inventory> {
+  return await discover(session.client, scopeOf(session, args, reading), session.config.contextName);
+}
+
+/**
+ * For reports over all namespaces: the inventory one group of namespaces at a time, planned alone with the same
+ * result (see namespace-groups.ts); for one namespace, its whole inventory.
+ */
+export function inventoriesFromCluster(session: Session, args: CommonArgs, reading: Reading = {}): AsyncGenerator<Inventory> {
+  const scope = scopeOf(session, args, reading);
+  if (scope.namespace === undefined) return discoverByNamespaceGroup(session.client, scope, session.config.contextName);
+  return (async function* () {
+    yield await discover(session.client, scope, session.config.contextName);
+  })();
 }
 
 export function inventoryFromFile(file: string, args: CommonArgs): Inventory {

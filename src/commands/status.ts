@@ -4,11 +4,11 @@
 import type { Argv } from 'yargs';
 import { PartialFailure } from '../errors.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
-import { buildStatus } from '../core/status.ts';
-import { machineOutput } from '../ui/output.ts';
+import { addCounts, buildStatus, emptySummary, type StatusReport } from '../core/status.ts';
+import { jsonArrayItems, jsonWithArrayParts, machineOutput } from '../ui/output.ts';
 import { renderStatus } from '../ui/views.ts';
 import { withCommonFlags, type CommonArgs } from './flags.ts';
-import { inventoryFromCluster, prepare, withSession } from './session.ts';
+import { inventoriesFromCluster, prepare, withSession } from './session.ts';
 
 export const statusCommand = {
   command: 'status',
@@ -19,12 +19,19 @@ export const statusCommand = {
 
 async function runStatus(args: CommonArgs): Promise<void> {
   const terminal = await prepare(args);
+  // Plain JSON is made group by group as text, so that no more than one group's rows are held as objects.
+  const jsonParts = args.output === 'json' && !args.jq ? [] as string[] : undefined;
   const report = await withSession(args, terminal, async (session) => {
-    const inventory = await inventoryFromCluster(session, args);
-    const plan = buildPlan(inventory, REPORT_PLAN_OPTIONS);
-    return buildStatus(plan, inventory);
+    const total: StatusReport = { rows: [], ...emptySummary() };
+    for await (const inventory of inventoriesFromCluster(session, args)) {
+      const part = buildStatus(buildPlan(inventory, REPORT_PLAN_OPTIONS), inventory);
+      addCounts(total, part);
+      if (jsonParts) jsonParts.push(jsonArrayItems(part.rows));
+      else for (const row of part.rows) total.rows.push(row);
+    }
+    return total;
   });
-  const machine = await machineOutput(report, args.output, args.jq);
+  const machine = jsonParts ? jsonWithArrayParts('rows', jsonParts, { summary: report.summary, syncErrors: report.syncErrors }) : await machineOutput(report, args.output, args.jq);
   process.stdout.write(machine ?? renderStatus(report, terminal.color, args.output === 'wide'));
   if (report.summary.failed > 0) throw new PartialFailure(`${report.summary.failed} AWS resource(s) failed to adopt: run with -o wide to see the controller's messages`);
 }

@@ -7,6 +7,7 @@ import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SA
 import { findAckControllers, findOldOperators, type DeploymentFacts } from './controllers.ts';
 import type { ClusterFacts, Inventory, MissingPermission } from './inventory.ts';
 import { OLD_GROUP, OLD_KINDS, OLD_VERSION, type OldKind } from './kinds.ts';
+import { groupInventory, NamespaceLinks } from './namespace-groups.ts';
 import { projectAckObject, projectForPlan } from './projection.ts';
 import { targetsOf } from './targets.ts';
 
@@ -26,75 +27,159 @@ export interface Scope {
 const DEPLOYMENT_TYPE = BUILTIN_TYPES.deployment;
 const POD_TYPE = BUILTIN_TYPES.pod;
 
-export async function discover(client: KubeClient, scope: Scope, contextName: string): Promise<Inventory> {
-  const servedOld = await servedPlurals(client, OLD_GROUP, OLD_VERSION);
-  const kinds = (scope.kinds ?? OLD_KINDS).filter((kind) => servedOld.has(kind.plural));
-  const oldObjects: KubeObject[] = [];
-  let oldObjectsClusterWide = true;
-  for (const kind of kinds) {
-    const listed = await listWidely(client, kind, scope.oldObjectsEverywhere ? undefined : scope.namespace, scope.namespace, { labelSelector: scope.labelSelector });
-    oldObjectsClusterWide &&= listed.clusterWide;
-    for (const object of listed.items) oldObjects.push(projectForPlan(kind, object, scope.withSpecs ?? false));
-  }
+interface ServedTypes {
+  oldKinds: OldKind[];
+  ackKinds: AckKindName[];
+  adoptedResourceCrdServed: boolean;
+}
 
+async function servedTypes(client: KubeClient, scope: Scope): Promise<ServedTypes> {
+  const servedOld = await servedPlurals(client, OLD_GROUP, OLD_VERSION);
   const servedSageMaker = await servedPlurals(client, SAGEMAKER_GROUP, 'v1alpha1');
   const servedAutoscaling = await servedPlurals(client, AUTOSCALING_GROUP, 'v1alpha1');
   const servedCore = await servedPlurals(client, ACK_CORE_GROUP, 'v1alpha1');
-  const servedAckKinds = (Object.keys(ACK_KINDS) as AckKindName[]).filter((name) => {
-    const kind = ACK_KINDS[name];
-    return (kind.group === SAGEMAKER_GROUP ? servedSageMaker : servedAutoscaling).has(kind.plural);
-  });
-  // One AWS resource must never get two ACK objects, so existing ones are looked up in every namespace, whatever the
-  // scope of the run, wherever the user may list them.
-  let ackObjectsClusterWide = true;
-  const ackObjects: KubeObject[] = [];
-  for (const name of servedAckKinds) {
-    const listed = await listWidely(client, ACK_KINDS[name], undefined, scope.namespace);
-    ackObjectsClusterWide &&= listed.clusterWide;
-    for (const object of listed.items) ackObjects.push(projectAckObject(ACK_KINDS[name], object));
-  }
-  const adoptedResourceCrdServed = servedCore.has(ADOPTED_RESOURCE_TYPE.plural);
-  const adoptedResources: KubeObject[] = [];
-  if (adoptedResourceCrdServed) {
-    const listed = await listWidely(client, ADOPTED_RESOURCE_TYPE, undefined, scope.namespace);
-    ackObjectsClusterWide &&= listed.clusterWide;
-    adoptedResources.push(...listed.items);
-  }
+  return {
+    oldKinds: (scope.kinds ?? OLD_KINDS).filter((kind) => servedOld.has(kind.plural)),
+    ackKinds: (Object.keys(ACK_KINDS) as AckKindName[]).filter((name) => {
+      const kind = ACK_KINDS[name];
+      return (kind.group === SAGEMAKER_GROUP ? servedSageMaker : servedAutoscaling).has(kind.plural);
+    }),
+    adoptedResourceCrdServed: servedCore.has(ADOPTED_RESOURCE_TYPE.plural),
+  };
+}
 
+async function clusterFacts(client: KubeClient, scope: Scope, contextName: string, served: ServedTypes, clusterWide: { ack: boolean; old: boolean }, oldObjects: KubeObject[]): Promise<ClusterFacts> {
   const { deployments, deploymentsKnown } = await deploymentFacts(client);
-  const cluster: ClusterFacts = {
+  return {
     contextName,
     deploymentsKnown,
     oldOperators: findOldOperators(deployments),
     ackControllers: findAckControllers(deployments),
-    servedAckKinds,
-    adoptedResourceCrdServed,
-    ackObjectsClusterWide,
-    oldObjectsClusterWide,
-    missingPermissions: scope.createRights === false ? [] : await missingCreatePermissions(client, oldObjects, servedAckKinds, adoptedResourceCrdServed),
+    servedAckKinds: served.ackKinds,
+    adoptedResourceCrdServed: served.adoptedResourceCrdServed,
+    ackObjectsClusterWide: clusterWide.ack,
+    oldObjectsClusterWide: clusterWide.old,
+    missingPermissions: scope.createRights === false ? [] : await missingCreatePermissions(client, oldObjects, served.ackKinds, served.adoptedResourceCrdServed),
   };
+}
+
+export async function discover(client: KubeClient, scope: Scope, contextName: string): Promise<Inventory> {
+  const served = await servedTypes(client, scope);
+  const oldObjects: KubeObject[] = [];
+  let oldObjectsClusterWide = true;
+  for (const kind of served.oldKinds) {
+    const project = (object: KubeObject): KubeObject => projectForPlan(kind, object, scope.withSpecs ?? false);
+    const listed = await listWidely(client, kind, scope.oldObjectsEverywhere ? undefined : scope.namespace, scope.namespace, { labelSelector: scope.labelSelector, project });
+    oldObjectsClusterWide &&= listed.clusterWide;
+    for (const item of listed.items) oldObjects.push(item);
+  }
+  // One AWS resource must never get two ACK objects, so existing ones are looked up in every namespace, whatever the
+  // scope of the run, wherever the user may list them.
+  let ackObjectsClusterWide = true;
+  const ackObjects: KubeObject[] = [];
+  for (const name of served.ackKinds) {
+    const listed = await listWidely(client, ACK_KINDS[name], undefined, scope.namespace, { project: (object) => projectAckObject(ACK_KINDS[name], object) });
+    ackObjectsClusterWide &&= listed.clusterWide;
+    for (const item of listed.items) ackObjects.push(item);
+  }
+  const adoptedResources: KubeObject[] = [];
+  if (served.adoptedResourceCrdServed) {
+    const listed = await listWidely(client, ADOPTED_RESOURCE_TYPE, undefined, scope.namespace);
+    ackObjectsClusterWide &&= listed.clusterWide;
+    for (const item of listed.items) adoptedResources.push(item);
+  }
+  const cluster = await clusterFacts(client, scope, contextName, served, { ack: ackObjectsClusterWide, old: oldObjectsClusterWide }, oldObjects);
   return { oldObjects, ackObjects, adoptedResources, cluster, scopeNamespace: scope.namespace };
+}
+
+/** Below this many objects a cluster is held whole and read once; above, each namespace group is read again. */
+export const HELD_WHOLE_AT_MOST = 10_000;
+
+/**
+ * An all-namespaces discovery, one group of namespaces at a time (namespace-groups.ts), so that a cluster with tens of
+ * thousands of objects is never held whole. A first pass reads every object once, keeping what ties namespaces
+ * together and which kinds each namespace holds, and the objects themselves only while they number at most
+ * `holdAtMost`. Beyond that, each group is read again: an object created between the two reads may then be missed
+ * by this run, which can only make it keep or report less, never remove more.
+ */
+export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<Scope, 'namespace'>, contextName: string, holdAtMost = HELD_WHOLE_AT_MOST): AsyncGenerator<Inventory> {
+  const everywhere: Scope = { ...scope, namespace: undefined };
+  const served = await servedTypes(client, everywhere);
+  const projectOld = (kind: OldKind) => (object: KubeObject): KubeObject => projectForPlan(kind, object, scope.withSpecs ?? false);
+  const projectAck = (name: AckKindName) => (object: KubeObject): KubeObject => projectAckObject(ACK_KINDS[name], object);
+  const asIs = (object: KubeObject): KubeObject => object;
+
+  const links = new NamespaceLinks();
+  const holders = new Map<ResourceType, Set<string>>();
+  let held: Pick<Inventory, 'oldObjects' | 'ackObjects' | 'adoptedResources'> | undefined = { oldObjects: [], ackObjects: [], adoptedResources: [] };
+  let count = 0;
+  const read = async (type: ResourceType, link: (object: KubeObject) => void, project: (object: KubeObject) => KubeObject, into: keyof NonNullable<typeof held>, labelSelector?: string): Promise<void> => {
+    const namespaces = new Set<string>();
+    for await (const object of client.list(type, { labelSelector })) {
+      link(object);
+      namespaces.add(object.metadata.namespace ?? 'default');
+      if (held && (count += 1) > holdAtMost) held = undefined;
+      held?.[into].push(project(object));
+    }
+    holders.set(type, namespaces);
+  };
+  for (const kind of served.oldKinds) await read(kind, (object) => links.addOldObject(object), projectOld(kind), 'oldObjects', scope.labelSelector);
+  for (const name of served.ackKinds) await read(ACK_KINDS[name], (object) => links.addAckObject(object), projectAck(name), 'ackObjects');
+  if (served.adoptedResourceCrdServed) await read(ADOPTED_RESOURCE_TYPE, (object) => links.addAdoptedResource(object), asIs, 'adoptedResources');
+
+  // Facts that hold cluster-wide (controllers, served kinds) even when there is no object at all.
+  const cluster = await clusterFacts(client, { ...everywhere, createRights: false }, contextName, served, { ack: true, old: true }, []);
+  const withRights = async (group: Inventory): Promise<Inventory> => {
+    if (scope.createRights === false) return group;
+    return { ...group, cluster: { ...cluster, missingPermissions: await missingCreatePermissions(client, group.oldObjects, served.ackKinds, served.adoptedResourceCrdServed) } };
+  };
+  const groups = links.groups();
+  if (groups.length === 0) {
+    yield await withRights({ oldObjects: [], ackObjects: [], adoptedResources: [], cluster, scopeNamespace: undefined });
+    return;
+  }
+  if (held) {
+    const whole = held;
+    held = undefined;
+    for (const group of groupInventory({ ...whole, cluster, scopeNamespace: undefined })) yield await withRights(group);
+    return;
+  }
+  for (const namespaces of groups) {
+    const readInto = async (into: KubeObject[], type: ResourceType, project: (object: KubeObject) => KubeObject, labelSelector?: string): Promise<void> => {
+      for (const namespace of namespaces.filter((candidate) => holders.get(type)?.has(candidate))) {
+        for await (const object of client.list(type, { namespace, labelSelector })) into.push(project(object));
+      }
+    };
+    const group: Inventory = { oldObjects: [], ackObjects: [], adoptedResources: [], cluster, scopeNamespace: undefined };
+    for (const kind of served.oldKinds) await readInto(group.oldObjects, kind, projectOld(kind), scope.labelSelector);
+    for (const name of served.ackKinds) await readInto(group.ackObjects, ACK_KINDS[name], projectAck(name));
+    if (served.adoptedResourceCrdServed) await readInto(group.adoptedResources, ADOPTED_RESOURCE_TYPE, asIs);
+    yield await withRights(group);
+  }
 }
 
 /**
  * Lists in `wide` (undefined: all namespaces); without the right to, lists in `fallback` instead and says so. A
- * fallback of undefined (an all-namespaces run) has nothing narrower to fall back to: the 403 stands.
+ * fallback of undefined (an all-namespaces run) has nothing narrower to fall back to: the 403 stands. Each object is
+ * projected as its page arrives, so that only one page of whole objects is ever held.
  */
 async function listWidely(
   client: KubeClient,
   type: ResourceType,
   wide: string | undefined,
   fallback: string | undefined,
-  options: { labelSelector?: string | undefined } = {},
+  options: { labelSelector?: string | undefined; project?: (object: KubeObject) => KubeObject } = {},
 ): Promise<{ items: KubeObject[]; clusterWide: boolean }> {
+  const project = options.project ?? ((object: KubeObject) => object);
   const items: KubeObject[] = [];
   try {
-    for await (const object of client.list(type, { namespace: wide, ...options })) items.push(object);
+    for await (const object of client.list(type, { namespace: wide, labelSelector: options.labelSelector })) items.push(project(object));
     return { items, clusterWide: wide === undefined };
   } catch (error) {
     if (!(error instanceof ForbiddenError) || wide !== undefined || fallback === undefined) throw error;
   }
-  for await (const object of client.list(type, { namespace: fallback, ...options })) items.push(object);
+  items.length = 0;
+  for await (const object of client.list(type, { namespace: fallback, labelSelector: options.labelSelector })) items.push(project(object));
   return { items, clusterWide: false };
 }
 

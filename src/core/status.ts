@@ -38,6 +38,17 @@ export interface StatusReport {
   syncErrors: number;
 }
 
+/** Counts with nothing in them, to add reports of namespace groups to. */
+export function emptySummary(): Pick<StatusReport, 'summary' | 'syncErrors'> {
+  return { summary: { adopted: 0, pending: 0, failed: 0, 'not-started': 0 }, syncErrors: 0 };
+}
+
+/** Adds the counts of a report on one group of namespaces (groups share no ACK object, so nothing is counted twice). */
+export function addCounts(total: Pick<StatusReport, 'summary' | 'syncErrors'>, part: StatusReport): void {
+  for (const state of Object.keys(total.summary) as AdoptionState[]) total.summary[state] += part.summary[state];
+  total.syncErrors += part.syncErrors;
+}
+
 /** The row of an ACK object whose old objects are gone and whose origin cannot be read. */
 export const UNKNOWN_SOURCE = '(old object unknown)';
 
@@ -66,7 +77,7 @@ export function buildStatus(plan: MigrationPlan, inventory: Inventory): StatusRe
       };
     }),
   }));
-  rows.push(...migratedRows(inventory, new Set(plan.sources.map((source) => sourceRef(source.kind, source.namespace, source.name)))));
+  for (const item of migratedRows(inventory, new Set(plan.sources.map((source) => sourceRef(source.kind, source.namespace, source.name))))) rows.push(item);
   const summary: Record<AdoptionState, number> = { adopted: 0, pending: 0, failed: 0, 'not-started': 0 };
   let syncErrors = 0;
   const counted = new Set<string>();

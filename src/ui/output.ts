@@ -21,3 +21,25 @@ export async function machineOutput(document: unknown, format: OutputFormat, jq:
   if (format === 'yaml') return toYaml(document);
   return undefined;
 }
+
+function indented(text: string, prefix: string, firstLine: boolean): string {
+  return text.split('\n').map((line, index) => (index === 0 && !firstLine ? line : `${prefix}${line}`)).join('\n');
+}
+
+/** The items of an array held by a top-level key, as `JSON.stringify(document, null, 2)` writes them. */
+export function jsonArrayItems(items: unknown[]): string {
+  return items.map((item) => indented(JSON.stringify(item, null, 2), '    ', true)).join(',\n');
+}
+
+/**
+ * `JSON.stringify({ [key]: items, ...rest }, null, 2)` and a newline, from the items' text made part by part
+ * (jsonArrayItems): the items themselves need not all be held at once.
+ */
+export function jsonWithArrayParts(key: string, parts: string[], rest: Record<string, unknown>): string {
+  const items = parts.filter((part) => part.length > 0);
+  const fields = [
+    `  ${JSON.stringify(key)}: ${items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n  ]`}`,
+    ...Object.entries(rest).map(([name, value]) => `  ${JSON.stringify(name)}: ${indented(JSON.stringify(value, null, 2), '  ', false)}`),
+  ];
+  return `{\n${fields.join(',\n')}\n}\n`;
+}

@@ -1,0 +1,122 @@
+// Splits a cluster's namespaces into groups that can be planned one at a time (pure). Two namespaces share a group
+// when anything the plan relates crosses between them: an AWS resource named by old objects or ACK objects in both,
+// an ACK object whose old objects live in the other, an AdoptedResource whose target does, a HostingDeployment's
+// children. Planning each group alone then gives the same sources and targets as planning everything at once, while
+// only one group's objects are held (at 50,000 objects, the whole set is hundreds of MiB).
+// Links are made on AWS identities without their region: linking too much only makes a group larger.
+
+import { stringAt, type KubeObject } from '../kube/objects.ts';
+import { identityOfAckObject, identityOfAdoptedResource, type ExistingIdentity } from './adoption-state.ts';
+import type { Inventory } from './inventory.ts';
+import { HOSTING_DEPLOYMENT_OWNER_LABELS, OLD_KINDS } from './kinds.ts';
+import { SOURCES_ANNOTATION } from './manifests.ts';
+import { targetsOf } from './targets.ts';
+
+function namespaceOf(object: KubeObject): string {
+  return object.metadata.namespace ?? 'default';
+}
+
+/** The namespaces named by a sources annotation (`Kind namespace/name, ...`). */
+function sourceNamespaces(object: KubeObject): string[] {
+  const text = object.metadata.annotations?.[SOURCES_ANNOTATION] ?? '';
+  return text.split(', ').flatMap((source) => {
+    const namespace = source.split(' ')[1]?.split('/')[0];
+    return namespace ? [namespace] : [];
+  });
+}
+
+export class NamespaceLinks {
+  /** Union-find over namespace names. */
+  private readonly parent = new Map<string, string>();
+  /** The first namespace seen for each region-less AWS identity. */
+  private readonly identityNamespace = new Map<string, string>();
+
+  private root(namespace: string): string {
+    let node = namespace;
+    if (!this.parent.has(node)) this.parent.set(node, node);
+    while (this.parent.get(node) !== node) {
+      const up = this.parent.get(node)!;
+      this.parent.set(node, this.parent.get(up)!);
+      node = up;
+    }
+    return node;
+  }
+
+  private link(a: string, b: string): void {
+    const rootA = this.root(a);
+    const rootB = this.root(b);
+    if (rootA !== rootB) this.parent.set(rootA < rootB ? rootB : rootA, rootA < rootB ? rootA : rootB);
+  }
+
+  /** Links a namespace with every other holding the same AWS identity (a target key, its region left out). */
+  private linkIdentity(namespace: string, key: string): void {
+    const fields = key.split('|');
+    fields[2] = '';
+    const regionless = fields.join('|');
+    const first = this.identityNamespace.get(regionless);
+    if (first === undefined) this.identityNamespace.set(regionless, namespace);
+    else this.link(first, namespace);
+  }
+
+  private linkExisting(identity: ExistingIdentity | undefined): void {
+    for (const key of identity?.keys ?? []) this.linkIdentity(identity!.namespace, key);
+  }
+
+  addOldObject(object: KubeObject): void {
+    const namespace = namespaceOf(object);
+    this.root(namespace);
+    const kind = OLD_KINDS.find((candidate) => object.apiVersion === `${candidate.group}/${candidate.version}` && object.kind === candidate.kind);
+    if (!kind) return;
+    for (const target of targetsOf(kind, object)) this.linkIdentity(namespace, target.key);
+    const parentNamespace = object.metadata.labels?.[HOSTING_DEPLOYMENT_OWNER_LABELS.namespace];
+    if (parentNamespace) this.link(namespace, parentNamespace);
+  }
+
+  addAckObject(object: KubeObject): void {
+    const namespace = namespaceOf(object);
+    this.root(namespace);
+    this.linkExisting(identityOfAckObject(object));
+    for (const source of sourceNamespaces(object)) this.link(namespace, source);
+  }
+
+  addAdoptedResource(object: KubeObject): void {
+    const namespace = namespaceOf(object);
+    this.root(namespace);
+    const identity = identityOfAdoptedResource(object);
+    if (identity) this.link(namespace, identity.namespace);
+    this.linkExisting(identity);
+    const targetNamespace = stringAt(object, 'spec.kubernetes.metadata.namespace');
+    if (targetNamespace) this.link(namespace, targetNamespace);
+    for (const source of sourceNamespaces(object)) this.link(namespace, source);
+  }
+
+  /** Every namespace seen, in groups; each group and the list sorted by name. */
+  groups(): string[][] {
+    const byRoot = new Map<string, string[]>();
+    for (const namespace of [...this.parent.keys()].sort()) {
+      const root = this.root(namespace);
+      const group = byRoot.get(root);
+      if (group) group.push(namespace);
+      else byRoot.set(root, [namespace]);
+    }
+    return [...byRoot.values()].sort((a, b) => a[0]!.localeCompare(b[0]!));
+  }
+}
+
+/** The groups of a whole inventory, each as the inventory of its namespaces (for offline dumps and for tests). */
+export function groupInventory(inventory: Inventory): Inventory[] {
+  const links = new NamespaceLinks();
+  for (const object of inventory.oldObjects) links.addOldObject(object);
+  for (const object of inventory.ackObjects) links.addAckObject(object);
+  for (const object of inventory.adoptedResources) links.addAdoptedResource(object);
+  return links.groups().map((namespaces) => {
+    const member = new Set(namespaces);
+    const within = (object: KubeObject): boolean => member.has(namespaceOf(object));
+    return {
+      ...inventory,
+      oldObjects: inventory.oldObjects.filter(within),
+      ackObjects: inventory.ackObjects.filter(within),
+      adoptedResources: inventory.adoptedResources.filter(within),
+    };
+  });
+}

@@ -1,0 +1,63 @@
+// All-namespaces runs plan one group of namespaces at a time. On the real control plane, with everything the earlier
+// suites left plus namespaces tied together in every way the plan relates them: reading the cluster whole, holding
+// the first read, and reading each group again (as above 10,000 objects) give the same plan and the same status.
+// Serial: nothing else may change the cluster between the three reads.
+
+import test from 'ava';
+import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/ack-kinds.ts';
+import { discover, discoverByNamespaceGroup, type Scope } from '../../src/core/discover.ts';
+import type { Inventory } from '../../src/core/inventory.ts';
+import { buildPlan, mergePlans, REPORT_PLAN_OPTIONS, type MigrationPlan } from '../../src/core/plan.ts';
+import { buildStatus, type StatusRow } from '../../src/core/status.ts';
+import type { KubeClient } from '../../src/kube/client.ts';
+import { adminClient, closeAfter, freshNamespace } from '../support/cluster.ts';
+import { seedOldObjects } from '../support/scenario.ts';
+import { TANGLED_NAMESPACES, tangledObjects, type TangledNamespace } from '../support/tangled.ts';
+
+const scope: Scope = { namespace: undefined, withSpecs: false, createRights: true };
+
+async function seedTangled(client: KubeClient): Promise<Record<TangledNamespace, string>> {
+  const namespaces = {} as Record<TangledNamespace, string>;
+  for (const role of TANGLED_NAMESPACES) namespaces[role] = await freshNamespace(client, role);
+  const suffix = namespaces['team-a'].split('-').pop()!;
+  const objects = tangledObjects((role) => namespaces[role], (name) => `${name}-${suffix}`);
+  await seedOldObjects(client, objects.oldObjects);
+  for (const object of objects.ackObjects) await client.create(ACK_KINDS.Model, object);
+  for (const object of objects.adoptedResources) await client.create(ADOPTED_RESOURCE_TYPE, object);
+  return namespaces;
+}
+
+async function inGroups(client: KubeClient, holdAtMost: number): Promise<Inventory[]> {
+  const groups: Inventory[] = [];
+  for await (const group of discoverByNamespaceGroup(client, scope, 'test', holdAtMost)) groups.push(group);
+  return groups;
+}
+
+const comparable = (plan: MigrationPlan) => ({ ...plan, blockers: plan.blockers.map((blocker) => `${blocker.step}: ${blocker.message}`).sort() });
+const sortedRows = (rows: StatusRow[]): StatusRow[] => [...rows].sort((a, b) => a.source.localeCompare(b.source));
+
+test('the whole cluster, the held first read and the groups read again give one plan and one status', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespaces = await seedTangled(client);
+  const whole = await discover(client, scope, 'test');
+  const held = await inGroups(client, Number.POSITIVE_INFINITY);
+  const readAgain = await inGroups(client, 0);
+
+  const expected = comparable(buildPlan(whole, REPORT_PLAN_OPTIONS));
+  t.deepEqual(comparable(mergePlans(held.map((group) => buildPlan(group, REPORT_PLAN_OPTIONS)))), expected);
+  t.deepEqual(comparable(mergePlans(readAgain.map((group) => buildPlan(group, REPORT_PLAN_OPTIONS)))), expected);
+
+  const wholeStatus = buildStatus(buildPlan(whole, REPORT_PLAN_OPTIONS), whole);
+  for (const groups of [held, readAgain]) {
+    const parts = groups.map((group) => buildStatus(buildPlan(group, REPORT_PLAN_OPTIONS), group));
+    t.deepEqual(sortedRows(parts.flatMap((part) => part.rows)), sortedRows(wholeStatus.rows));
+  }
+
+  const groupOf = (role: TangledNamespace): number => readAgain.findIndex((group) => [...group.oldObjects, ...group.ackObjects, ...group.adoptedResources].some((object) => object.metadata.namespace === namespaces[role]));
+  t.is(groupOf('team-a'), groupOf('team-b'));
+  t.is(groupOf('team-c'), groupOf('team-d'));
+  t.is(groupOf('ar-home'), groupOf('ar-target'));
+  t.not(groupOf('solo-1'), groupOf('solo-2'));
+  t.true(readAgain.length > 5, `${readAgain.length} groups`);
+  t.true(expected.sources.length >= 8);
+});
