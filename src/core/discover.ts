@@ -7,7 +7,7 @@ import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SA
 import { findAckControllers, findOldOperators, type DeploymentFacts } from './controllers.ts';
 import type { ClusterFacts, Inventory, MissingPermission } from './inventory.ts';
 import { OLD_GROUP, OLD_KINDS, OLD_VERSION, type OldKind } from './kinds.ts';
-import { groupInventory, NamespaceLinks } from './namespace-groups.ts';
+import { groupInventory, NamespaceLinks, NamespaceRelevance } from './namespace-groups.ts';
 import { projectAckObject, projectForPlan } from './projection.ts';
 import { targetsOf } from './targets.ts';
 
@@ -74,19 +74,23 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
     for (const item of listed.items) oldObjects.push(item);
   }
   // One AWS resource must never get two ACK objects, so existing ones are looked up in every namespace, whatever the
-  // scope of the run, wherever the user may list them.
+  // scope of the run, wherever the user may list them. A run on one namespace keeps only those its plan can read.
+  const relevance = scope.namespace !== undefined && !scope.oldObjectsEverywhere ? new NamespaceRelevance(scope.namespace, oldObjects) : undefined;
   let ackObjectsClusterWide = true;
-  const ackObjects: KubeObject[] = [];
-  for (const name of served.ackKinds) {
-    const listed = await listWidely(client, ACK_KINDS[name], undefined, scope.namespace, { project: (object) => projectAckObject(ACK_KINDS[name], object) });
-    ackObjectsClusterWide &&= listed.clusterWide;
-    for (const item of listed.items) ackObjects.push(item);
-  }
   const adoptedResources: KubeObject[] = [];
   if (served.adoptedResourceCrdServed) {
-    const listed = await listWidely(client, ADOPTED_RESOURCE_TYPE, undefined, scope.namespace);
+    const listed = await listWidely(client, ADOPTED_RESOURCE_TYPE, undefined, scope.namespace, { keep: relevance && ((object) => relevance.keepsAdoptedResource(object)) });
     ackObjectsClusterWide &&= listed.clusterWide;
     for (const item of listed.items) adoptedResources.push(item);
+  }
+  const ackObjects: KubeObject[] = [];
+  for (const name of served.ackKinds) {
+    const listed = await listWidely(client, ACK_KINDS[name], undefined, scope.namespace, {
+      keep: relevance && ((object) => relevance.keepsAckObject(object)),
+      project: (object) => projectAckObject(ACK_KINDS[name], object),
+    });
+    ackObjectsClusterWide &&= listed.clusterWide;
+    for (const item of listed.items) ackObjects.push(item);
   }
   const cluster = await clusterFacts(client, scope, contextName, served, { ack: ackObjectsClusterWide, old: oldObjectsClusterWide }, oldObjects);
   return { oldObjects, ackObjects, adoptedResources, cluster, scopeNamespace: scope.namespace };
@@ -161,25 +165,26 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
 /**
  * Lists in `wide` (undefined: all namespaces); without the right to, lists in `fallback` instead and says so. A
  * fallback of undefined (an all-namespaces run) has nothing narrower to fall back to: the 403 stands. Each object is
- * projected as its page arrives, so that only one page of whole objects is ever held.
+ * kept or not, and projected, as its page arrives, so that only one page of whole objects is ever held.
  */
 async function listWidely(
   client: KubeClient,
   type: ResourceType,
   wide: string | undefined,
   fallback: string | undefined,
-  options: { labelSelector?: string | undefined; project?: (object: KubeObject) => KubeObject } = {},
+  options: { labelSelector?: string | undefined; keep?: ((object: KubeObject) => boolean) | undefined; project?: (object: KubeObject) => KubeObject } = {},
 ): Promise<{ items: KubeObject[]; clusterWide: boolean }> {
   const project = options.project ?? ((object: KubeObject) => object);
+  const keep = options.keep ?? (() => true);
   const items: KubeObject[] = [];
   try {
-    for await (const object of client.list(type, { namespace: wide, labelSelector: options.labelSelector })) items.push(project(object));
+    for await (const object of client.list(type, { namespace: wide, labelSelector: options.labelSelector })) if (keep(object)) items.push(project(object));
     return { items, clusterWide: wide === undefined };
   } catch (error) {
     if (!(error instanceof ForbiddenError) || wide !== undefined || fallback === undefined) throw error;
   }
   items.length = 0;
-  for await (const object of client.list(type, { namespace: fallback, labelSelector: options.labelSelector })) items.push(project(object));
+  for await (const object of client.list(type, { namespace: fallback, labelSelector: options.labelSelector })) if (keep(object)) items.push(project(object));
   return { items, clusterWide: false };
 }
 

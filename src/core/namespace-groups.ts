@@ -25,6 +25,13 @@ function sourceNamespaces(object: KubeObject): string[] {
   });
 }
 
+/** A target key with its region left out (group|kind|region|identifiers...): the coarser identity errs towards "related". */
+function regionless(key: string): string {
+  const fields = key.split('|');
+  fields[2] = '';
+  return fields.join('|');
+}
+
 export class NamespaceLinks {
   /** Union-find over namespace names. */
   private readonly parent = new Map<string, string>();
@@ -48,13 +55,11 @@ export class NamespaceLinks {
     if (rootA !== rootB) this.parent.set(rootA < rootB ? rootB : rootA, rootA < rootB ? rootA : rootB);
   }
 
-  /** Links a namespace with every other holding the same AWS identity (a target key, its region left out). */
+  /** Links a namespace with every other holding the same AWS identity. */
   private linkIdentity(namespace: string, key: string): void {
-    const fields = key.split('|');
-    fields[2] = '';
-    const regionless = fields.join('|');
-    const first = this.identityNamespace.get(regionless);
-    if (first === undefined) this.identityNamespace.set(regionless, namespace);
+    const identity = regionless(key);
+    const first = this.identityNamespace.get(identity);
+    if (first === undefined) this.identityNamespace.set(identity, namespace);
     else this.link(first, namespace);
   }
 
@@ -119,4 +124,39 @@ export function groupInventory(inventory: Inventory): Inventory[] {
       adoptedResources: inventory.adoptedResources.filter(within),
     };
   });
+}
+
+/**
+ * For a run on one namespace: the ACK objects and AdoptedResources of other namespaces that its plan and status can
+ * read (those standing for an AWS resource its old objects name, naming it in their sources, or made by an
+ * AdoptedResource kept). The rest of a large cluster's ACK objects need not be held. AdoptedResources are judged
+ * first, so that the objects they make are known when the ACK objects are.
+ */
+export class NamespaceRelevance {
+  private readonly identities = new Set<string>();
+  private readonly madeByKept = new Set<string>();
+
+  constructor(private readonly namespace: string, oldObjects: readonly KubeObject[]) {
+    for (const object of oldObjects) {
+      const kind = OLD_KINDS.find((candidate) => object.apiVersion === `${candidate.group}/${candidate.version}` && object.kind === candidate.kind);
+      for (const target of kind ? targetsOf(kind, object) : []) this.identities.add(regionless(target.key));
+    }
+  }
+
+  private related(object: KubeObject, identity: ExistingIdentity | undefined): boolean {
+    return namespaceOf(object) === this.namespace ||
+      (identity?.keys ?? []).some((key) => this.identities.has(regionless(key))) ||
+      sourceNamespaces(object).includes(this.namespace);
+  }
+
+  keepsAdoptedResource(object: KubeObject): boolean {
+    const identity = identityOfAdoptedResource(object);
+    const kept = this.related(object, identity) || identity?.namespace === this.namespace;
+    if (kept && identity) this.madeByKept.add(`${identity.namespace}/${identity.targetName}`);
+    return kept;
+  }
+
+  keepsAckObject(object: KubeObject): boolean {
+    return this.related(object, identityOfAckObject(object)) || this.madeByKept.has(`${namespaceOf(object)}/${object.metadata.name}`);
+  }
 }
