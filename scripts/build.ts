@@ -17,6 +17,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const log = (message: string): void => void process.stderr.write(`build: ${message}\n`);
 
+/**
+ * V8 flags baked into the executable, for memory on large clusters (measured, docs/benchmarks.md): 2 MiB
+ * semi-spaces keep V8's young generation from growing to tens of MiB on large lists (status over 10,000 objects:
+ * 163 instead of 223 MiB). What is left is page after page of parsed list garbage: a major GC at 30 % growth
+ * instead of V8's default (up to 4x), and freed pages given back at once instead of pooled, took status -A -o json
+ * over 50,000 objects from 270 to 205 MiB, for a few more collections.
+ */
+const V8_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=30', '--no-memory-pool'];
+
 /** Optional native add-ons of ws/node-fetch: absent on purpose, so they must fail the way a missing module does. */
 const absentOptionalModules: Plugin = {
   name: 'absent-optional-modules',
@@ -122,14 +131,13 @@ export function makeExecutable(bundlePath: string, output: string, recipe: Execu
     disableExperimentalSEAWarning: true,
     useCodeCache: recipe.runnableHere,
     useSnapshot: false,
-    // V8's young generation otherwise grows to tens of MiB on large lists; 2 MiB semi-spaces kept status over
-    // 10,000 objects at 163 MiB instead of 223 MiB (measured), for a few more quick scavenges.
-    execArgv: ['--max-semi-space-size=2'],
+    execArgv: V8_FLAGS,
     assets: { 'jq.wasm': path.join(root, 'node_modules', 'jq-web', 'jq.wasm') },
   }));
   // Their chatter (LIEF warns about ELF note sections) is dropped; a failure's message carries their stderr.
   const quiet = { stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 } as const;
-  execFileSync(recipe.blobMaker, ['--experimental-sea-config', config], quiet);
+  // The code cache is made under the same V8 flags, or V8 rejects it at start (with a warning, and a slower start).
+  execFileSync(recipe.blobMaker, [...V8_FLAGS, '--experimental-sea-config', config], quiet);
   mkdirSync(path.dirname(output), { recursive: true });
   if (recipe.os === 'windows') copyWithoutAuthenticode(recipe.runtime, output, log);
   else copyFileSync(recipe.runtime, output);

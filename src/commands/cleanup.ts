@@ -9,7 +9,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
 import type { ClusterFacts } from '../core/inventory.ts';
-import { buildPlan, compareSources, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
+import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
 import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
@@ -114,9 +114,11 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
       kept: kept.length,
       failed: outcomes.filter((outcome) => outcome.result === 'failed' || outcome.result === 'replaced').length,
       deletedCrds,
-      outcomes: outcomes.map((outcome) => ({ ...describeDecision(outcome.item), result: outcome.result, backup: outcome.backup, message: outcome.message })),
     };
-    const machine = await machineOutput(summary, args.output, args.jq);
+    // One entry per object: made only when it is printed.
+    const machine = args.output === 'json' || args.output === 'yaml'
+      ? await machineOutput({ ...summary, outcomes: outcomes.map((outcome) => ({ ...describeDecision(outcome.item), result: outcome.result, backup: outcome.backup, message: outcome.message })) }, args.output, args.jq)
+      : undefined;
     if (machine) process.stdout.write(machine);
     for (const outcome of outcomes.filter((candidate) => candidate.result === 'failed' || candidate.result === 'replaced')) {
       terminal.warn(`${outcome.item.source.namespace}/${reference(outcome.item)}: ${outcome.message}`);
@@ -151,7 +153,7 @@ async function decide(session: Session, args: CleanupArgs): Promise<{ cluster: C
     for (const source of plan.sources) namespaces.add(source.namespace);
     for (const item of decideCleanup(plan, { force: args.force, includeUnadoptedFinishedJobs: args.includeUnadoptedFinishedJobs })) items.push(item);
   }
-  return { cluster: cluster!, namespaces: [...namespaces], items: items.sort((a, b) => compareSources(a.source, b.source)) };
+  return { cluster: cluster!, namespaces: [...namespaces], items };
 }
 
 function describeDecision(item: CleanupItem) {

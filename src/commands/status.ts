@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { PartialFailure } from '../errors.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
 import { addCounts, buildStatus, emptySummary, type StatusReport } from '../core/status.ts';
-import { jsonArrayItems, jsonWithArrayParts, machineOutput } from '../ui/output.ts';
+import { jsonArrayItems, jsonPiecesWithArrayParts, machineOutput, writePieces } from '../ui/output.ts';
 import { renderStatus } from '../ui/views.ts';
 import { withCommonFlags, type CommonArgs } from './flags.ts';
 import { inventoriesFromCluster, prepare, withSession } from './session.ts';
@@ -31,7 +31,13 @@ async function runStatus(args: CommonArgs): Promise<void> {
     }
     return total;
   });
-  const machine = jsonParts ? jsonWithArrayParts('rows', jsonParts, { summary: report.summary, syncErrors: report.syncErrors }) : await machineOutput(report, args.output, args.jq);
-  process.stdout.write(machine ?? renderStatus(report, terminal.color, args.output === 'wide'));
+  if (jsonParts) {
+    const pieces = jsonPiecesWithArrayParts('rows', jsonParts, { summary: report.summary, syncErrors: report.syncErrors });
+    jsonParts.length = 0;
+    writePieces(pieces);
+  } else {
+    const machine = await machineOutput(report, args.output, args.jq);
+    process.stdout.write(machine ?? renderStatus(report, terminal.color, args.output === 'wide'));
+  }
   if (report.summary.failed > 0) throw new PartialFailure(`${report.summary.failed} AWS resource(s) failed to adopt: run with -o wide to see the controller's messages`);
 }

@@ -184,7 +184,7 @@ function recognise(objects: KubeObject[]): SourceEntry[] {
 
 /** Parents before their children, so that ACK objects land in the parent's namespace and carry its name first. */
 function sortSources(entries: SourceEntry[]): SourceEntry[] {
-  const rank = (entry: SourceEntry): number => (isHostingChild(entry.object) || (entry.kind.kind === 'TrainingJob' && isTuningChild(entry.object)) ? 1 : 0);
+  const rank = (entry: SourceEntry): number => (isHostingChild(entry.object) || isTuningChild(entry.object) ? 1 : 0);
   return [...entries].sort(
     (a, b) =>
       rank(a) - rank(b) ||
@@ -193,34 +193,26 @@ function sortSources(entries: SourceEntry[]): SourceEntry[] {
   );
 }
 
-/** The order sortSources gives, for sources already planned (their role says what the rank above read). */
-export function compareSources(a: PlannedSource, b: PlannedSource): number {
-  const rank = (source: PlannedSource): number => (source.role === 'primary' ? 0 : 1);
-  return (
-    rank(a) - rank(b) ||
-    OLD_KINDS.findIndex((kind) => kind.kind === a.kind) - OLD_KINDS.findIndex((kind) => kind.kind === b.kind) ||
-    `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)
-  );
-}
-
 /**
- * One plan from the plans of namespace groups that share nothing (namespace-groups.ts): sources and targets in the
- * order a plan over everything gives them, each blocker and warning once, those of adopt first.
+ * One plan from the plans of namespace groups that share nothing (namespace-groups.ts), group after group, each
+ * blocker and warning once, those of adopt first.
  */
 export function mergePlans(plans: MigrationPlan[]): MigrationPlan {
   const [first] = plans;
   if (!first) throw new Error('mergePlans needs at least one plan');
-  const sources = plans.flatMap((plan) => plan.sources).sort(compareSources);
-  const byKey = new Map(plans.flatMap((plan) => plan.targets).map((target) => [target.key, target]));
-  const targets = new Map<string, PlannedTarget>();
-  for (const source of sources) for (const key of source.targetKeys) if (!targets.has(key)) targets.set(key, byKey.get(key)!);
+  const sources: PlannedSource[] = [];
+  const targets: PlannedTarget[] = [];
+  for (const plan of plans) {
+    for (const source of plan.sources) sources.push(source);
+    for (const target of plan.targets) targets.push(target);
+  }
   const blockers = new Map<string, Blocker>();
   for (const blocker of plans.flatMap((plan) => plan.blockers)) blockers.set(`${blocker.step}|${blocker.message}`, blocker);
   const stepOrder = (blocker: Blocker): number => (blocker.step === 'adopt' ? 0 : 1);
   return {
     ...first,
     sources,
-    targets: [...targets.values()],
+    targets,
     blockers: [...blockers.values()].sort((a, b) => stepOrder(a) - stepOrder(b)),
     warnings: [...new Set(plans.flatMap((plan) => plan.warnings))],
   };

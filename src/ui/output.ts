@@ -32,14 +32,29 @@ export function jsonArrayItems(items: unknown[]): string {
 }
 
 /**
- * `JSON.stringify({ [key]: items, ...rest }, null, 2)` and a newline, from the items' text made part by part
- * (jsonArrayItems): the items themselves need not all be held at once.
+ * `JSON.stringify({ [key]: items, ...rest }, null, 2)` and a newline, in pieces to write one after another, from the
+ * items' text made part by part (jsonArrayItems): neither the items nor the whole text are ever held at once.
  */
-export function jsonWithArrayParts(key: string, parts: string[], rest: Record<string, unknown>): string {
+export function jsonPiecesWithArrayParts(key: string, parts: string[], rest: Record<string, unknown>): string[] {
   const items = parts.filter((part) => part.length > 0);
-  const fields = [
-    `  ${JSON.stringify(key)}: ${items.length === 0 ? '[]' : `[\n${items.join(',\n')}\n  ]`}`,
-    ...Object.entries(rest).map(([name, value]) => `  ${JSON.stringify(name)}: ${indented(JSON.stringify(value, null, 2), '  ', false)}`),
-  ];
-  return `{\n${fields.join(',\n')}\n}\n`;
+  const pieces = items.length === 0 ? [`{\n  ${JSON.stringify(key)}: []`] : [`{\n  ${JSON.stringify(key)}: [\n`, ...items.flatMap((item, index) => (index === 0 ? [item] : [',\n', item])), '\n  ]'];
+  for (const [name, value] of Object.entries(rest)) pieces.push(`,\n  ${JSON.stringify(name)}: ${indented(JSON.stringify(value, null, 2), '  ', false)}`);
+  pieces.push('\n}\n');
+  return pieces;
+}
+
+/** Writes text made of many pieces (table lines, JSON parts) to stdout about 64 KiB at a time, never joined whole. */
+export function writePieces(pieces: string[]): void {
+  let batch: string[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    batch.push(piece);
+    length += piece.length;
+    if (length >= 65_536) {
+      process.stdout.write(batch.join(''));
+      batch = [];
+      length = 0;
+    }
+  }
+  if (batch.length > 0) process.stdout.write(batch.join(''));
 }

@@ -5,7 +5,7 @@ import type { AdoptionState } from '../core/adoption-state.ts';
 import type { AdoptOutcome } from '../core/adopt.ts';
 import type { MigrationPlan, PlannedTarget } from '../core/plan.ts';
 import type { StatusReport } from '../core/status.ts';
-import { formatTable } from './table.ts';
+import { formatTable, tableLines } from './table.ts';
 
 export function stateColor(color: ChalkInstance, state: AdoptionState | string): string {
   if (state === 'adopted' || state === 'created' || state === 'validated') return color.green(state);
@@ -18,50 +18,76 @@ function targetLabel(target: PlannedTarget): string {
   return `${target.ackKind}/${target.name}`;
 }
 
-export function renderPlan(plan: MigrationPlan, color: ChalkInstance, wide: boolean): string {
-  const parts: string[] = [];
-  if (plan.sources.length === 0) return 'No old-operator (sagemaker.aws.amazon.com) objects found.\n';
+/** The rows of a plan's two tables, and what its footer says of its targets; added up group by group for -A. */
+export interface PlanTables {
+  sources: string[][];
+  targets: string[][];
+  /** Targets that get no spec (missing required fields). */
+  withoutSpec: number;
+  /** Whether every target is adopted through an AdoptedResource. */
+  adoptedResourceOnly: boolean;
+}
+
+export function emptyPlanTables(): PlanTables {
+  return { sources: [], targets: [], withoutSpec: 0, adoptedResourceOnly: true };
+}
+
+/** Adds a plan's rows; the plan itself need not be kept. */
+export function addPlanTables(tables: PlanTables, plan: MigrationPlan, color: ChalkInstance, wide: boolean): void {
   const targets = new Map(plan.targets.map((target) => [target.key, target]));
-  parts.push(
-    formatTable(
-      ['namespace', 'old object', 'phase', 'adopted as', ...(wide ? ['role'] : [])],
-      plan.sources.map((source) => [
-        source.namespace,
-        `${source.kind}/${source.name}`,
-        source.phase ?? '',
-        source.note ? color.dim(source.note) : source.targetKeys.map((key) => targetLabel(targets.get(key)!)).join(', '),
-        ...(wide ? [source.parent ? `${source.role} of ${source.parent}` : source.role] : []),
-      ]),
-    ),
-  );
-  if (plan.targets.length > 0) {
-    parts.push(
-      formatTable(
-        ['namespace', 'ack object', 'aws resource', 'method', 'state', ...(wide ? ['region', 'message'] : [])],
-        plan.targets.map((target) => [
-          target.namespace,
-          targetLabel(target),
-          target.awsName,
-          target.method ?? '-',
-          stateColor(color, target.state),
-          ...(wide ? [target.region ?? '', [target.message, specNote(target)].filter(Boolean).join('; ')] : []),
-        ]),
-      ),
-    );
+  for (const source of plan.sources) {
+    tables.sources.push([
+      source.namespace,
+      `${source.kind}/${source.name}`,
+      source.phase ?? '',
+      source.note ? color.dim(source.note) : source.targetKeys.map((key) => targetLabel(targets.get(key)!)).join(', '),
+      ...(wide ? [source.parent ? `${source.role} of ${source.parent}` : source.role] : []),
+    ]);
+  }
+  for (const target of plan.targets) {
+    tables.targets.push([
+      target.namespace,
+      targetLabel(target),
+      target.awsName,
+      target.method ?? '-',
+      stateColor(color, target.state),
+      ...(wide ? [target.region ?? '', [target.message, specNote(target)].filter(Boolean).join('; ')] : []),
+    ]);
+    if (target.missingSpecFields) tables.withoutSpec += 1;
+    if (target.method !== 'adopted-resource') tables.adoptedResourceOnly = false;
+  }
+}
+
+export function renderPlan(plan: MigrationPlan, color: ChalkInstance, wide: boolean): string {
+  const tables = emptyPlanTables();
+  addPlanTables(tables, plan, color, wide);
+  return renderPlanTables(tables, plan, color, wide).join('');
+}
+
+/**
+ * The tables, then the footer: the adoption choices, blockers and warnings of `plan` (its rows are not read). In
+ * pieces, line by line, to be written one after another.
+ */
+export function renderPlanTables(tables: PlanTables, plan: MigrationPlan, color: ChalkInstance, wide: boolean): string[] {
+  if (tables.sources.length === 0) return ['No old-operator (sagemaker.aws.amazon.com) objects found.\n'];
+  const pieces = tableLines(['namespace', 'old object', 'phase', 'adopted as', ...(wide ? ['role'] : [])], tables.sources);
+  if (tables.targets.length > 0) {
+    pieces.push('\n');
+    for (const line of tableLines(['namespace', 'ack object', 'aws resource', 'method', 'state', ...(wide ? ['region', 'message'] : [])], tables.targets)) pieces.push(line);
   }
   const methods = plan.methods.map((choice) => `${choice.controller}: ${choice.method ?? 'none'} (${choice.reason})`).join('; ');
-  const adoptedResourceOnly = plan.targets.length > 0 && plan.targets.every((target) => target.method === 'adopted-resource');
+  const adoptedResourceOnly = tables.targets.length > 0 && tables.adoptedResourceOnly;
   const spec = adoptedResourceOnly
     ? 'no spec sent (with AdoptedResource, ACK builds each object from AWS)'
     : plan.spec === 'translate' ? 'spec translated from the old objects' : 'no spec (ACK fills it from AWS)';
-  parts.push(
+  const footer = [
     `Adoption: deletion policy ${color.bold(plan.deletionPolicy)}, ${plan.readOnly ? color.bold('observe-only (read-only)') : color.bold('managed by ACK at once')}, ${spec}; ${methods}\n`,
-  );
-  const withoutSpec = plan.targets.filter((target) => target.missingSpecFields).length;
-  if (withoutSpec > 0) parts.push(`${withoutSpec} ACK object(s) get no spec: their old objects lack fields the ACK CRD requires (-o wide names them)\n`);
-  for (const blocker of plan.blockers) parts.push(`${color.red(`blocks ${blocker.step}:`)} ${blocker.message}\n`);
-  for (const warning of plan.warnings) parts.push(`${color.yellow('warning:')} ${warning}\n`);
-  return parts.join('\n');
+  ];
+  if (tables.withoutSpec > 0) footer.push(`${tables.withoutSpec} ACK object(s) get no spec: their old objects lack fields the ACK CRD requires (-o wide names them)\n`);
+  for (const blocker of plan.blockers) footer.push(`${color.red(`blocks ${blocker.step}:`)} ${blocker.message}\n`);
+  for (const warning of plan.warnings) footer.push(`${color.yellow('warning:')} ${warning}\n`);
+  for (const part of footer) pieces.push('\n', part);
+  return pieces;
 }
 
 function specNote(target: PlannedTarget): string {

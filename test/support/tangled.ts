@@ -5,6 +5,7 @@
 
 import { ACK_ANNOTATIONS } from '../../src/core/ack-kinds.ts';
 import { MANAGED_BY_LABEL, SOURCES_ANNOTATION } from '../../src/core/manifests.ts';
+import type { MigrationPlan } from '../../src/core/plan.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
 export interface TangledObjects {
@@ -70,5 +71,15 @@ export function tangledObjects(ns: (role: TangledNamespace) => string, aws: (nam
       metadata: { name: `${aws('cfg-x')}-ar`, namespace: ns('ar-home'), labels: { ...MANAGED_BY_LABEL } },
       spec: { aws: { nameOrID: aws('cfg-x') }, kubernetes: { group: 'sagemaker.services.k8s.aws', kind: 'EndpointConfig', metadata: { name: aws('cfg-x'), namespace: ns('ar-target') } } },
     }],
+  };
+}
+
+/** Plans of namespace groups come one group after another: compared with one plan, only the order may differ. */
+export function orderless(plan: MigrationPlan) {
+  return {
+    ...plan,
+    sources: [...plan.sources].sort((a, b) => `${a.kind} ${a.namespace}/${a.name}`.localeCompare(`${b.kind} ${b.namespace}/${b.name}`)),
+    targets: [...plan.targets].sort((a, b) => a.key.localeCompare(b.key)),
+    blockers: plan.blockers.map((blocker) => `${blocker.step}: ${blocker.message}`).sort(),
   };
 }
