@@ -18,13 +18,11 @@ const dist = path.join(root, 'dist');
 const log = (message: string): void => void process.stderr.write(`build: ${message}\n`);
 
 /**
- * V8 flags baked into the executable, for memory on large clusters (measured, docs/benchmarks.md): 2 MiB
- * semi-spaces keep V8's young generation from growing to tens of MiB on large lists (status over 10,000 objects:
- * 163 instead of 223 MiB). What is left is page after page of parsed list garbage: a major GC at 30 % growth
- * instead of V8's default (up to 4x), and freed pages given back at once instead of pooled, took status -A -o json
- * over 50,000 objects from 270 to 205 MiB, for a few more collections.
+ * V8 flags baked into the executable: 2 MiB semi-spaces keep V8's young generation from growing to tens of MiB on
+ * large lists (status over 10,000 objects: 163 instead of 223 MiB, measured). Large runs set more at run time
+ * (src/lean-memory.ts).
  */
-const V8_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=30', '--no-memory-pool'];
+const V8_FLAGS = ['--max-semi-space-size=2'];
 
 /** Optional native add-ons of ws/node-fetch: absent on purpose, so they must fail the way a missing module does. */
 const absentOptionalModules: Plugin = {

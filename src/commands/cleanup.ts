@@ -10,9 +10,9 @@ import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
 import type { ClusterFacts } from '../core/inventory.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
-import { machineOutput } from '../ui/output.ts';
+import { machineOutput, writePieces } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
-import { formatTable } from '../ui/table.ts';
+import { tableLines } from '../ui/table.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { withCommonFlags, type CommonArgs } from './flags.ts';
 import { inventoriesFromCluster, prepare, withSession, type Session } from './session.ts';
@@ -47,8 +47,9 @@ function reference(item: CleanupItem): string {
   return `${item.source.kind}/${item.source.name}`;
 }
 
-function renderDecisions(items: CleanupItem[], terminal: Terminal): string {
-  return formatTable(
+/** The decisions table's lines: one per old object, so it is written line by line rather than as one string. */
+function decisionLines(items: CleanupItem[], terminal: Terminal): string[] {
+  return tableLines(
     ['namespace', 'old object', 'action', 'reason'],
     items.map((item) => [
       item.source.namespace,
@@ -72,7 +73,7 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
 
     const toDelete = items.filter((item) => item.verdict.action === 'delete');
     const kept = items.filter((item) => item.verdict.action === 'keep');
-    if (items.length > 0) terminal.info(renderDecisions(items, terminal).trimEnd());
+    if (items.length > 0) writePieces(decisionLines(items, terminal), (text) => terminal.info(text.replace(/\n$/, '')));
     if (args.dryRun) {
       const machine = await machineOutput({ dryRun: true, decisions: items.map(describeDecision) }, args.output, args.jq);
       if (machine) process.stdout.write(machine);

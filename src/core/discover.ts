@@ -1,6 +1,7 @@
 // Reads what the plan needs from a cluster: old objects, existing ACK objects, controllers, and missing rights.
 
 import type { KubeClient } from '../kube/client.ts';
+import { favourMemoryOverSpeed } from '../lean-memory.ts';
 import { ForbiddenError } from '../errors.ts';
 import { BUILTIN_TYPES, stringAt, type KubeObject, type ResourceType } from '../kube/objects.ts';
 import { ACK_CORE_GROUP, ACK_KINDS, ADOPTED_RESOURCE_TYPE, AUTOSCALING_GROUP, SAGEMAKER_GROUP, type AckKindName } from './ack-kinds.ts';
@@ -122,7 +123,10 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
     for await (const object of client.list(type, { labelSelector })) {
       link(object);
       namespaces.add(object.metadata.namespace ?? 'default');
-      if (held && (count += 1) > holdAtMost) held = undefined;
+      if (held && (count += 1) > holdAtMost) {
+        held = undefined;
+        favourMemoryOverSpeed();
+      }
       held?.[into].push(project(object));
     }
     holders.set(type, namespaces);

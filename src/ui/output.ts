@@ -43,18 +43,18 @@ export function jsonPiecesWithArrayParts(key: string, parts: string[], rest: Rec
   return pieces;
 }
 
-/** Writes text made of many pieces (table lines, JSON parts) to stdout about 64 KiB at a time, never joined whole. */
-export function writePieces(pieces: string[]): void {
+/** Writes text made of many pieces (table lines, JSON parts) about 64 KiB at a time, never joined whole. */
+export function writePieces(pieces: string[], write: (text: string) => void = (text) => void process.stdout.write(text)): void {
   let batch: string[] = [];
   let length = 0;
   for (const piece of pieces) {
     batch.push(piece);
     length += piece.length;
     if (length >= 65_536) {
-      process.stdout.write(batch.join(''));
+      write(batch.join(''));
       batch = [];
       length = 0;
     }
   }
-  if (batch.length > 0) process.stdout.write(batch.join(''));
+  if (batch.length > 0) write(batch.join(''));
 }
