@@ -3,7 +3,8 @@
 // an ACK object whose old objects live in the other, an AdoptedResource whose target does, a HostingDeployment's
 // children. Planning each group alone then gives the same sources and targets as planning everything at once, while
 // only one group's objects are held (at 50,000 objects, the whole set is hundreds of MiB).
-// Links are made on AWS identities without their region: linking too much only makes a group larger.
+// Links are made on AWS identities without their region: linking too much only makes a group larger. A run on
+// one namespace uses the same relations to keep only the other namespaces' ACK objects it can read.
 
 import { stringAt, type KubeObject } from '../kube/objects.ts';
 import { identityOfAckObject, identityOfAdoptedResource, type ExistingIdentity } from './adoption-state.ts';
