@@ -32,9 +32,7 @@ async function runStatus(args: CommonArgs): Promise<void> {
     return total;
   });
   if (jsonParts) {
-    const pieces = jsonPiecesWithArrayParts('rows', jsonParts, { summary: report.summary, syncErrors: report.syncErrors });
-    jsonParts.length = 0;
-    writePieces(pieces);
+    writePieces(jsonPiecesWithArrayParts('rows', jsonParts, { summary: report.summary, syncErrors: report.syncErrors }));
   } else {
     const machine = await machineOutput(report, args.output, args.jq);
     process.stdout.write(machine ?? renderStatus(report, terminal.color, args.output === 'wide'));

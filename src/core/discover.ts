@@ -64,13 +64,21 @@ async function clusterFacts(client: KubeClient, scope: Scope, contextName: strin
   };
 }
 
+/** How each old object of `kind` is kept: what the plan reads, and the whole spec when it is translated. */
+function oldProjection(kind: OldKind, scope: Pick<Scope, 'withSpecs'>): (object: KubeObject) => KubeObject {
+  return (object) => projectForPlan(kind, object, scope.withSpecs ?? false);
+}
+
+function ackProjection(name: AckKindName): (object: KubeObject) => KubeObject {
+  return (object) => projectAckObject(ACK_KINDS[name], object);
+}
+
 export async function discover(client: KubeClient, scope: Scope, contextName: string): Promise<Inventory> {
   const served = await servedTypes(client, scope);
   const oldObjects: KubeObject[] = [];
   let oldObjectsClusterWide = true;
   for (const kind of served.oldKinds) {
-    const project = (object: KubeObject): KubeObject => projectForPlan(kind, object, scope.withSpecs ?? false);
-    const listed = await listWidely(client, kind, scope.oldObjectsEverywhere ? undefined : scope.namespace, scope.namespace, { labelSelector: scope.labelSelector, project });
+    const listed = await listWidely(client, kind, scope.oldObjectsEverywhere ? undefined : scope.namespace, scope.namespace, { labelSelector: scope.labelSelector, project: oldProjection(kind, scope) });
     oldObjectsClusterWide &&= listed.clusterWide;
     for (const item of listed.items) oldObjects.push(item);
   }
@@ -88,7 +96,7 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
   for (const name of served.ackKinds) {
     const listed = await listWidely(client, ACK_KINDS[name], undefined, scope.namespace, {
       keep: relevance && ((object) => relevance.keepsAckObject(object)),
-      project: (object) => projectAckObject(ACK_KINDS[name], object),
+      project: ackProjection(name),
     });
     ackObjectsClusterWide &&= listed.clusterWide;
     for (const item of listed.items) ackObjects.push(item);
@@ -110,8 +118,6 @@ export const HELD_WHOLE_AT_MOST = 10_000;
 export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<Scope, 'namespace'>, contextName: string, holdAtMost = HELD_WHOLE_AT_MOST): AsyncGenerator<Inventory> {
   const everywhere: Scope = { ...scope, namespace: undefined };
   const served = await servedTypes(client, everywhere);
-  const projectOld = (kind: OldKind) => (object: KubeObject): KubeObject => projectForPlan(kind, object, scope.withSpecs ?? false);
-  const projectAck = (name: AckKindName) => (object: KubeObject): KubeObject => projectAckObject(ACK_KINDS[name], object);
   const asIs = (object: KubeObject): KubeObject => object;
 
   const links = new NamespaceLinks();
@@ -131,8 +137,8 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
     }
     holders.set(type, namespaces);
   };
-  for (const kind of served.oldKinds) await read(kind, (object) => links.addOldObject(object), projectOld(kind), 'oldObjects', scope.labelSelector);
-  for (const name of served.ackKinds) await read(ACK_KINDS[name], (object) => links.addAckObject(object), projectAck(name), 'ackObjects');
+  for (const kind of served.oldKinds) await read(kind, (object) => links.addOldObject(object), oldProjection(kind, scope), 'oldObjects', scope.labelSelector);
+  for (const name of served.ackKinds) await read(ACK_KINDS[name], (object) => links.addAckObject(object), ackProjection(name), 'ackObjects');
   if (served.adoptedResourceCrdServed) await read(ADOPTED_RESOURCE_TYPE, (object) => links.addAdoptedResource(object), asIs, 'adoptedResources');
 
   // Facts that hold cluster-wide (controllers, served kinds) even when there is no object at all.
@@ -159,8 +165,8 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
       }
     };
     const group: Inventory = { oldObjects: [], ackObjects: [], adoptedResources: [], cluster, scopeNamespace: undefined };
-    for (const kind of served.oldKinds) await readInto(group.oldObjects, kind, projectOld(kind), scope.labelSelector);
-    for (const name of served.ackKinds) await readInto(group.ackObjects, ACK_KINDS[name], projectAck(name));
+    for (const kind of served.oldKinds) await readInto(group.oldObjects, kind, oldProjection(kind, scope), scope.labelSelector);
+    for (const name of served.ackKinds) await readInto(group.ackObjects, ACK_KINDS[name], ackProjection(name));
     if (served.adoptedResourceCrdServed) await readInto(group.adoptedResources, ADOPTED_RESOURCE_TYPE, asIs);
     yield await withRights(group);
   }

@@ -1,7 +1,7 @@
 // The old operator's kinds (sagemaker.aws.amazon.com/v1), described once as data: where each keeps the names of the
 // AWS resources it created, and which ACK kinds take them over. Adding a kind means adding a row.
 
-import type { ResourceType } from '../kube/objects.ts';
+import type { KubeObject, ResourceType } from '../kube/objects.ts';
 import type { AckKindName } from './ack-kinds.ts';
 import type { SpecSource } from './spec-translation.ts';
 
@@ -98,6 +98,11 @@ export const OLD_KINDS: OldKind[] = [
     },
   ]),
 ];
+
+/** The old kind of an object, by its apiVersion and kind; undefined for anything else. */
+export function oldKindOf(object: KubeObject): OldKind | undefined {
+  return OLD_KINDS.find((kind) => object.apiVersion === `${kind.group}/${kind.version}` && object.kind === kind.kind);
+}
 
 export function oldKindByName(name: string): OldKind | undefined {
   const lower = name.toLowerCase();

@@ -9,7 +9,7 @@
 import { stringAt, type KubeObject } from '../kube/objects.ts';
 import { identityOfAckObject, identityOfAdoptedResource, type ExistingIdentity } from './adoption-state.ts';
 import type { Inventory } from './inventory.ts';
-import { HOSTING_DEPLOYMENT_OWNER_LABELS, OLD_KINDS } from './kinds.ts';
+import { HOSTING_DEPLOYMENT_OWNER_LABELS, oldKindOf } from './kinds.ts';
 import { SOURCES_ANNOTATION } from './manifests.ts';
 import { targetsOf } from './targets.ts';
 
@@ -71,7 +71,7 @@ export class NamespaceLinks {
   addOldObject(object: KubeObject): void {
     const namespace = namespaceOf(object);
     this.root(namespace);
-    const kind = OLD_KINDS.find((candidate) => object.apiVersion === `${candidate.group}/${candidate.version}` && object.kind === candidate.kind);
+    const kind = oldKindOf(object);
     if (!kind) return;
     for (const target of targetsOf(kind, object)) this.linkIdentity(namespace, target.key);
     const parentNamespace = object.metadata.labels?.[HOSTING_DEPLOYMENT_OWNER_LABELS.namespace];
@@ -88,9 +88,7 @@ export class NamespaceLinks {
   addAdoptedResource(object: KubeObject): void {
     const namespace = namespaceOf(object);
     this.root(namespace);
-    const identity = identityOfAdoptedResource(object);
-    if (identity) this.link(namespace, identity.namespace);
-    this.linkExisting(identity);
+    this.linkExisting(identityOfAdoptedResource(object));
     const targetNamespace = stringAt(object, 'spec.kubernetes.metadata.namespace');
     if (targetNamespace) this.link(namespace, targetNamespace);
     for (const source of sourceNamespaces(object)) this.link(namespace, source);
@@ -139,7 +137,7 @@ export class NamespaceRelevance {
 
   constructor(private readonly namespace: string, oldObjects: readonly KubeObject[]) {
     for (const object of oldObjects) {
-      const kind = OLD_KINDS.find((candidate) => object.apiVersion === `${candidate.group}/${candidate.version}` && object.kind === candidate.kind);
+      const kind = oldKindOf(object);
       for (const target of kind ? targetsOf(kind, object) : []) this.identities.add(regionless(target.key));
     }
   }

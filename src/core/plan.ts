@@ -13,7 +13,7 @@ import {
 } from './adoption-state.ts';
 import { checkControllers } from './controller-checks.ts';
 import type { Inventory, MissingPermission } from './inventory.ts';
-import { HOSTING_DEPLOYMENT_OWNER_LABELS, OLD_FINALIZERS, OLD_KINDS, type OldKind } from './kinds.ts';
+import { HOSTING_DEPLOYMENT_OWNER_LABELS, OLD_FINALIZERS, OLD_KINDS, oldKindOf, type OldKind } from './kinds.ts';
 import { chooseMethod, type AdoptionMethod, type MethodChoice, type MethodRequest } from './method.ts';
 import { adoptedResourceNameFor, kubernetesNameFor, withHashSuffix } from './names.ts';
 import { ownersOf } from './ownership.ts';
@@ -176,7 +176,7 @@ function warningsOf(inventory: Inventory, controllerWarnings: string[]): string[
 function recognise(objects: KubeObject[]): SourceEntry[] {
   const entries: SourceEntry[] = [];
   for (const object of objects) {
-    const kind = OLD_KINDS.find((candidate) => object.apiVersion === `${candidate.group}/${candidate.version}` && object.kind === candidate.kind);
+    const kind = oldKindOf(object);
     if (kind) entries.push({ kind, object });
   }
   return entries;

@@ -78,19 +78,18 @@ export function buildStatus(plan: MigrationPlan, inventory: Inventory): StatusRe
     }),
   }));
   for (const item of migratedRows(inventory, new Set(plan.sources.map((source) => sourceRef(source.kind, source.namespace, source.name))))) rows.push(item);
-  const summary: Record<AdoptionState, number> = { adopted: 0, pending: 0, failed: 0, 'not-started': 0 };
-  let syncErrors = 0;
+  const counts = emptySummary();
   const counted = new Set<string>();
   for (const row of rows) {
     for (const target of row.targets) {
       const id = `${target.ackKind}|${target.namespace}|${target.name}`;
       if (counted.has(id)) continue;
       counted.add(id);
-      summary[target.state] += 1;
-      if (target.syncError) syncErrors += 1;
+      counts.summary[target.state] += 1;
+      if (target.syncError) counts.syncErrors += 1;
     }
   }
-  return { rows, summary, syncErrors };
+  return { rows, ...counts };
 }
 
 /**

@@ -33,7 +33,7 @@ export function jsonArrayItems(items: unknown[]): string {
 
 /**
  * `JSON.stringify({ [key]: items, ...rest }, null, 2)` and a newline, in pieces to write one after another, from the
- * items' text made part by part (jsonArrayItems): neither the items nor the whole text are ever held at once.
+ * items' text made part by part (jsonArrayItems): the items are not held as objects, nor the text as one string.
  */
 export function jsonPiecesWithArrayParts(key: string, parts: string[], rest: Record<string, unknown>): string[] {
   const items = parts.filter((part) => part.length > 0);
