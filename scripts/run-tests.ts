@@ -80,7 +80,8 @@ function environmentOf(plane: ControlPlane): Record<string, string> {
 async function runAva(files: string[], flags: string[], env: Record<string, string>): Promise<{ exitCode: number; passed: number; failed: number }> {
   const child = spawn(process.execPath, [path.join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs'), ...flags, ...files], {
     cwd: root,
-    env: { ...process.env, ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    // No test may ever reach the EC2 instance metadata address: the AWS SDK's credential chain ends there.
+    env: { ...process.env, ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', AWS_EC2_METADATA_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

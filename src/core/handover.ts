@@ -3,9 +3,13 @@
 // default: an object whose origin cannot be established, or that is not proven adopted, is kept.
 
 import type { KubeClient } from '../kube/client.ts';
+import { isNotFound } from '../kube/errors.ts';
 import { stringAt, type KubeObject } from '../kube/objects.ts';
 import { ACK_ANNOTATIONS, ACK_KINDS, type AckKind } from './ack-kinds.ts';
 import { observeAnnotationTarget } from './adoption-state.ts';
+import { checkWithAws, inParallel, overlapEnded, refreshSpecFromAws, verdictReason, type AwsCheckContext, type AwsVerdict } from './aws-check.ts';
+import { comparisonFor, refreshOperations } from './aws-drift.ts';
+import { ownersOf } from './ownership.ts';
 import type { Inventory } from './inventory.ts';
 import { OLD_KINDS } from './kinds.ts';
 import { originOf, regionlessKey, type Origin } from './origin.ts';
@@ -17,7 +21,20 @@ export interface HandoverItem {
   kind: AckKind;
   action: 'hand-over' | 'keep';
   reason: string;
+  /** What AWS showed before release; absent when AWS was not checked. */
+  aws?: AwsVerdict;
+  /** Its spec is to be refreshed from AWS before release (--refresh-spec on a drifted object). */
+  refresh?: boolean;
+  /** Kept because of what AWS showed (or could not show): the run then ends with exit 5. */
+  keptForAws?: boolean;
 }
+
+export interface HandoverAwsOptions {
+  refreshSpec: boolean;
+  deletionPolicy: DeletionPolicy | undefined;
+}
+
+const CHECK_CONCURRENCY = 8;
 
 export interface HandoverDecision {
   items: HandoverItem[];
@@ -82,4 +99,64 @@ export async function handOver(item: HandoverItem, client: KubeClient, deletionP
       annotations: { [ACK_ANNOTATIONS.readOnly]: null, ...(deletionPolicy ? { [ACK_ANNOTATIONS.deletionPolicy]: deletionPolicy } : {}) },
     },
   });
+}
+
+/**
+ * Re-reads each object about to be handed over and compares it with AWS: only an object whose AWS resource exists
+ * and matches its spec (or, with --refresh-spec, whose spec can be refreshed from AWS) stays `hand-over`.
+ */
+export async function checkHandoverWithAws(items: HandoverItem[], client: KubeClient, context: Omit<AwsCheckContext, 'siblings'>, refreshSpec: boolean): Promise<HandoverItem[]> {
+  const fresh = await inParallel(items, CHECK_CONCURRENCY, async (item) => {
+    if (item.action !== 'hand-over') return item;
+    try {
+      return { ...item, object: await client.get(item.kind, item.object.metadata.name, item.object.metadata.namespace) };
+    } catch (error) {
+      if (isNotFound(error)) return { ...item, action: 'keep' as const, reason: 'it was deleted while this run read the cluster' };
+      throw error;
+    }
+  });
+  const siblings = fresh.map((item) => item.object);
+  return await inParallel(fresh, CHECK_CONCURRENCY, async (item): Promise<HandoverItem> => {
+    if (item.action !== 'hand-over') return item;
+    const aws = await checkWithAws(item.object, item.kind, { ...context, siblings });
+    const ended = overlapEnded(item.object, item.kind, context.controllers);
+    const note = ended ? ` (${ended})` : '';
+    if (aws.state === 'in-sync') return { ...item, aws, reason: `${item.reason}; AWS matches its spec${note}` };
+    if (aws.state === 'drifted' && refreshSpec) return { ...item, aws, refresh: true, reason: `${item.reason}; AWS changed since adoption: its spec is refreshed from AWS first${note}` };
+    return { ...item, aws, action: 'keep', keptForAws: true, reason: `${verdictReason(aws)}${note}` };
+  });
+}
+
+/**
+ * Releases one checked object: refreshes its spec from AWS if asked, compares with AWS again just before (AWS may
+ * have changed since the check), and only then removes read-only. Returns the item as it ended.
+ */
+export async function releaseChecked(item: HandoverItem, client: KubeClient, context: AwsCheckContext, options: HandoverAwsOptions): Promise<HandoverItem> {
+  let object = item.object;
+  if (item.refresh && item.aws?.state === 'drifted') object = await refreshSpecFromAws(client, object, item.kind, item.aws);
+  const again = await checkWithAws(object, item.kind, context);
+  if (again.state !== 'in-sync') {
+    return { ...item, object, aws: again, action: 'keep', keptForAws: true, reason: `AWS changed again just before release: ${verdictReason(again)}` };
+  }
+  await handOver({ ...item, object }, client, options.deletionPolicy);
+  return { ...item, object, aws: again };
+}
+
+/** The object as it would be after --refresh-spec, for -o yaml and dry runs: a GitOps repository can take it first. */
+export function refreshedManifest(item: HandoverItem): KubeObject {
+  const comparison = comparisonFor(item.kind.kind as keyof typeof ACK_KINDS);
+  if (!comparison || item.aws?.state !== 'drifted') return item.object;
+  const spec = { ...(item.object.spec ?? {}) };
+  for (const operation of refreshOperations(comparison, spec, item.aws.awsSpec, item.object.metadata.resourceVersion ?? '')) {
+    const field = operation.path.replace(/^\/spec\//, '');
+    if (operation.op === 'remove') delete spec[field];
+    else if (operation.op === 'add') spec[field] = operation.value;
+  }
+  const { resourceVersion: _version, managedFields: _managed, ...metadata } = item.object.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+  return { ...item.object, metadata, spec };
+}
+
+/** GitOps tools that would put the old spec back at their next sync unless Git is updated. */
+export function gitOpsOwners(item: HandoverItem): string[] {
+  return ownersOf(item.object).filter((owner) => !owner.startsWith('Helm release'));
 }

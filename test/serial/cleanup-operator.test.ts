@@ -55,7 +55,7 @@ test('cleanup refuses while a cluster-wide old operator runs, names it, and chan
   await client.create(DEPLOYMENT_TYPE, oldOperator(OPERATOR_NAMESPACE));
   t.teardown(() => removeOperator(OPERATOR_NAMESPACE));
   const before = await oldObjectCount(namespace);
-  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--force', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const result = await runPlugin(['cleanup', '--skip-aws-check', '-n', namespace, '--yes', '--force', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(result.code, 5);
   t.regex(result.stderr, /the old operator is still running: deployment sagemaker-k8s-operator-system\/sagemaker-k8s-operator-controller-manager \(scaled to 1 replica\(s\)\)/);
   t.is(await oldObjectCount(namespace), before);
@@ -68,7 +68,7 @@ test('an old operator scaled to zero with no pods counts as stopped', async (t) 
   await ensureNamespace(client, OPERATOR_NAMESPACE);
   await client.create(DEPLOYMENT_TYPE, oldOperator(OPERATOR_NAMESPACE, { replicas: 0 }));
   t.teardown(() => removeOperator(OPERATOR_NAMESPACE));
-  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const result = await runPlugin(['cleanup', '--skip-aws-check', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(result.code, 0, result.stderr);
   t.is(await oldObjectCount(namespace), 0);
 });
@@ -78,10 +78,10 @@ test('a namespaced old operator blocks only the namespace it watches', async (t)
   const other = await adoptedNamespace(t, client, 'op-other');
   await client.create(DEPLOYMENT_TYPE, oldOperator(watched.namespace, { watch: watched.namespace }));
   t.teardown(() => removeOperator(watched.namespace));
-  const blocked = await runPlugin(['cleanup', '-n', watched.namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const blocked = await runPlugin(['cleanup', '--skip-aws-check', '-n', watched.namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(blocked.code, 5);
   t.true((await oldObjectCount(watched.namespace)) > 0);
-  const allowed = await runPlugin(['cleanup', '-n', other.namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const allowed = await runPlugin(['cleanup', '--skip-aws-check', '-n', other.namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(allowed.code, 0, allowed.stderr);
   t.is(await oldObjectCount(other.namespace), 0);
 });
@@ -90,12 +90,12 @@ test('the old CRDs are kept while any object of theirs remains anywhere, and rem
   const { namespace } = await adoptedNamespace(t, client, 'crds');
   const elsewhere = await oldObjectCountEverywhere();
   t.true(elsewhere > 0, 'other test namespaces still hold old objects');
-  const refused = await runPlugin(['cleanup', '-n', namespace, '--yes', '--delete-crds', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const refused = await runPlugin(['cleanup', '--skip-aws-check', '-n', namespace, '--yes', '--delete-crds', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(refused.code, 5, refused.stderr);
   t.regex(refused.stderr, /old-operator objects remain in the cluster/);
   t.truthy(await client.get(CRD_TYPE, 'trainingjobs.sagemaker.aws.amazon.com'));
 
-  const everything = await runPlugin(['cleanup', '-A', '--yes', '--force', '--delete-crds', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const everything = await runPlugin(['cleanup', '--skip-aws-check', '-A', '--yes', '--force', '--delete-crds', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(everything.code, 0, everything.stderr);
   t.regex(everything.stderr, /deleted CRDs: trainingjobs\.sagemaker\.aws\.amazon\.com/);
   // The API server finishes a CRD deletion asynchronously, after its own cleanup finalizer.
