@@ -2,16 +2,23 @@
 # Builds what the rehearsal (test/e2e/) runs, into a cache outside the repo, and prints where it is:
 #   OLD_OPERATOR=<the old SageMaker operator's manager binary, built with `go build` from its Go module>
 #   MOTO_SERVER=<moto_server of a Python venv holding moto[server] from PyPI>
+# With --moto-only it prepares and prints moto alone: every test phase may start the AWS emulator
+# (test/support/aws-emulator.ts), only the rehearsal needs the old operator.
 #
 # The old operator comes only through the Go module proxy (the module the tests already take the old CRDs from);
 # the proxy refuses `go install module@version` for it (its version list is not served), so it is built inside a
 # throw-away wrapper module, with exactly the dependency versions its own go.mod names. Nothing of it is committed.
 # A second run finds both in the cache and returns at once.
 #
-#   $1   the old operator's module@version (default below, the one test/support/crds.ts uses)
+#   $1   --moto-only, or the old operator's module@version (default below, the one test/support/crds.ts uses)
 #   SAGEMAKER_MIGRATE_CACHE   cache root (default ${XDG_CACHE_HOME:-~/.cache}/kubectl-sagemaker-migrate)
 set -euo pipefail
 
+MOTO_ONLY=false
+if [ "${1:-}" = --moto-only ]; then
+  MOTO_ONLY=true
+  shift
+fi
 OLD_OPERATOR_MODULE="${1:-github.com/aws/amazon-sagemaker-operator-for-k8s@v1.0.1-0.20210303003444-0fb33b1fd49d}"
 MOTO_VERSION=5.2.5
 
@@ -75,7 +82,9 @@ install_debian() {
   fi
 }
 
-build_old_operator
+if [ "$MOTO_ONLY" = false ]; then
+  build_old_operator
+  echo "OLD_OPERATOR=$OPERATOR_DIR/manager"
+fi
 install_moto
-echo "OLD_OPERATOR=$OPERATOR_DIR/manager"
 echo "MOTO_SERVER=$MOTO_DIR/venv/bin/moto_server"

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ControlPlane } from '../test/support/control-plane.ts';
 import { BINARY, prepareAssets, startEnvironment } from '../test/support/environment.ts';
-import { rehearsalAssets } from '../test/support/old-operator.ts';
+import { motoAsset, rehearsalAssets } from '../test/support/old-operator.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message: string): void => void process.stderr.write(`run-tests: ${message}\n`);
@@ -43,9 +43,12 @@ async function main(): Promise<number> {
       { plane: adoptedResourceEra, files: pick(inSuite(ERA_SUITE), [ERA_SUITE]), flags: [], extra: () => ({}) },
       { plane: current, files: pick(inSuite(REHEARSAL_SUITE), [REHEARSAL_SUITE]), flags: ['--serial', '--concurrency=1'], extra: rehearsalEnvironment },
     ];
+    const running = phases.filter((candidate) => candidate.files.length > 0);
+    // moto (the AWS emulator) serves every phase; the old operator only the rehearsal.
+    const aws = running.length > 0 ? motoEnvironment() : {};
     const results = [];
-    for (const phase of phases.filter((candidate) => candidate.files.length > 0)) {
-      results.push(await runAva(phase.files, phase.flags, { ...environmentOf(phase.plane), ...phase.extra() }));
+    for (const phase of running) {
+      results.push(await runAva(phase.files, phase.flags, { ...environmentOf(phase.plane), ...aws, ...phase.extra() }));
     }
     const passed = results.reduce((sum, result) => sum + result.passed, 0);
     const failed = results.reduce((sum, result) => sum + result.failed, 0);
@@ -59,12 +62,20 @@ async function main(): Promise<number> {
   }
 }
 
-/** The old operator built from its Go module and moto, built or installed on first use (cached). */
+/** moto, installed from PyPI into a venv on first use (cached). */
+function motoEnvironment(): Record<string, string> {
+  const started = Date.now();
+  const motoServer = motoAsset();
+  log(`moto ${motoServer} (${Math.round((Date.now() - started) / 1000)}s)`);
+  return { SMM_TEST_MOTO_SERVER: motoServer };
+}
+
+/** The old operator built from its Go module on first use (cached). */
 function rehearsalEnvironment(): Record<string, string> {
   const started = Date.now();
   const assets = rehearsalAssets();
-  log(`old operator ${assets.oldOperator}, moto ${assets.motoServer} (${Math.round((Date.now() - started) / 1000)}s)`);
-  return { SMM_TEST_OLD_OPERATOR: assets.oldOperator, SMM_TEST_MOTO_SERVER: assets.motoServer };
+  log(`old operator ${assets.oldOperator} (${Math.round((Date.now() - started) / 1000)}s)`);
+  return { SMM_TEST_OLD_OPERATOR: assets.oldOperator };
 }
 
 function environmentOf(plane: ControlPlane): Record<string, string> {

@@ -10,6 +10,7 @@
 //   with moto's words it never creates those jobs;
 // - DescribeModel with an empty `VpcConfig: {}` for a model without one, where SageMaker leaves the field out: the
 //   operator reads that as a changed spec and deletes and re-creates the model on every reconcile (every 5 s).
+// UpdateEndpoint, which moto cannot execute, is played by the front both share with the AWS emulator (moto-front.ts).
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
+import { motoFront } from './moto-front.ts';
 
 /** X-Amz-Target → [moto's message, SageMaker's message prefix as the operator expects it]. */
 const NOT_FOUND_MESSAGES: Record<string, [RegExp, string]> = {
@@ -38,29 +40,7 @@ export interface AwsGateway {
 export async function startAwsGateway(motoEndpoint: string, directory: string): Promise<AwsGateway> {
   const { caPath, certificate, key } = writeCertificates(directory);
   const actions: string[] = [];
-  const forward = (request: http.IncomingMessage, response: http.ServerResponse): void => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const target = String(request.headers['x-amz-target'] ?? '');
-      actions.push(target);
-      const upstream = http.request(`${motoEndpoint}${request.url ?? '/'}`, { method: request.method, headers: request.headers }, (answer) => {
-        const body: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => body.push(chunk));
-        answer.on('end', () => {
-          const text = asSageMakerAnswers(target, answer.statusCode ?? 500, Buffer.concat(body).toString('utf8'));
-          const headers = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
-          response.writeHead(answer.statusCode ?? 500, headers);
-          response.end(text);
-        });
-      });
-      upstream.on('error', (error) => {
-        response.writeHead(502);
-        response.end(error.message);
-      });
-      upstream.end(Buffer.concat(chunks));
-    });
-  };
+  const forward = motoFront(motoEndpoint, actions, asSageMakerAnswers);
 
   const tlsServer = https.createServer({ cert: certificate, key }, forward);
   const server = http.createServer(forward);

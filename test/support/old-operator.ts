@@ -18,13 +18,22 @@ export const OPERATOR_DEPLOYMENT = 'sagemaker-k8s-operator-controller-manager';
 
 /** Builds or finds the old operator and moto (cached); returns their paths. */
 export function rehearsalAssets(): { oldOperator: string; motoServer: string } {
-  const output = execFileSync('bash', [path.join(ROOT, 'scripts', 'rehearsal-assets.sh'), OLD_OPERATOR_MODULE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const value = (key: string): string => {
+  const printed = rehearsalAssetsScript([OLD_OPERATOR_MODULE]);
+  return { oldOperator: printed('OLD_OPERATOR'), motoServer: printed('MOTO_SERVER') };
+}
+
+/** Installs or finds moto alone (cached); returns the path of its moto_server. Every test phase may start it. */
+export function motoAsset(): string {
+  return rehearsalAssetsScript(['--moto-only'])('MOTO_SERVER');
+}
+
+function rehearsalAssetsScript(args: string[]): (key: string) => string {
+  const output = execFileSync('bash', [path.join(ROOT, 'scripts', 'rehearsal-assets.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return (key) => {
     const line = output.split('\n').find((candidate) => candidate.startsWith(`${key}=`));
     if (!line) throw new Error(`rehearsal-assets.sh printed no ${key}`);
     return line.slice(key.length + 1);
   };
-  return { oldOperator: value('OLD_OPERATOR'), motoServer: value('MOTO_SERVER') };
 }
 
 export interface OldOperator {
