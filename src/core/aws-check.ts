@@ -12,7 +12,7 @@ import { comparisonFor, describeDifference, refreshOperations, specDifferences, 
 import type { AckControllerInstall } from './controllers.ts';
 
 export type AwsVerdict =
-  | { state: 'in-sync'; location: AwsLocation }
+  | { state: 'in-sync'; location: AwsLocation; arn?: string }
   | { state: 'drifted'; location: AwsLocation; differences: FieldDifference[]; awsSpec: Record<string, unknown> }
   | { state: 'missing'; location: AwsLocation; message: string }
   | { state: 'unreadable'; message: string };
@@ -63,7 +63,7 @@ export async function checkWithAws(object: KubeObject, kind: AckKind, context: A
     if (!found.exists) return { state: 'missing', location, message: await whatReplaced(object, kind, location, context) };
     const comparison = comparisonFor(kindName(kind));
     const differences = comparison ? specDifferences(comparison, object.spec ?? {}, found.spec) : [];
-    if (differences.length === 0) return { state: 'in-sync', location };
+    if (differences.length === 0) return { state: 'in-sync', location, ...(found.arn ? { arn: found.arn } : {}) };
     return { state: 'drifted', location, differences, awsSpec: found.spec };
   } catch (error) {
     if (error instanceof MigrateError) return { state: 'unreadable', message: error.message };
