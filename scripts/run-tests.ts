@@ -62,8 +62,13 @@ async function main(): Promise<number> {
   }
 }
 
-/** moto, installed from PyPI into a venv on first use (cached). */
+/** moto, installed from PyPI into a venv on first use (cached), unless SMM_TEST_MOTO_SERVER names one already. */
 function motoEnvironment(): Record<string, string> {
+  const given = process.env['SMM_TEST_MOTO_SERVER'];
+  if (given) {
+    log(`moto ${given} (SMM_TEST_MOTO_SERVER)`);
+    return { SMM_TEST_MOTO_SERVER: given };
+  }
   const started = Date.now();
   const motoServer = motoAsset();
   log(`moto ${motoServer} (${Math.round((Date.now() - started) / 1000)}s)`);

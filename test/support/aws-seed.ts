@@ -68,7 +68,9 @@ export async function seedEndpointStack(endpoint: string, region: string, names:
   });
   await createEndpointConfig(endpoint, stack, stack.config);
   await callAws(endpoint, 'sagemaker', region, 'CreateEndpoint', { EndpointName: stack.endpoint, EndpointConfigName: stack.config });
-  await scaleTarget(endpoint, stack, names.minCapacity, names.maxCapacity);
+  // With SuspendedState, as in the recorded run (its ACK objects carry all three keys, false); moto 5.2.5 answers
+  // null for a target registered without one.
+  await scaleTarget(endpoint, stack, names.minCapacity, names.maxCapacity, { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false });
   await callAws(endpoint, 'application-autoscaling', region, 'PutScalingPolicy', {
     PolicyName: stack.policyName,
     ...targetOf(stack),

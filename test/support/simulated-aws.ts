@@ -1,5 +1,6 @@
-// The AWS side of the adoption simulator: an in-memory table of the resources that exist, and what a Describe of
-// each returns as ACK writes it (ARN, status fields, the ACK.ResourceSynced message of the sagemaker-controller).
+// The AWS side of the adoption simulator when no moto is given: an in-memory table of the resources that exist, and
+// what a Describe of each returns as ACK writes it (ARN, status fields, the ACK.ResourceSynced message of the
+// sagemaker-controller). With moto, ack-aws.ts plays that part.
 
 import { createHash } from 'node:crypto';
 
@@ -95,13 +96,14 @@ export class SimulatedAws {
     return `arn:aws:autoscaling:${resource.region}:${this.accountID}:scalingPolicy:${id}:resource/${serviceNamespace}/${resourceID}:policyName/${policyName}`;
   }
 
-  /** ACK.ResourceSynced as sagemaker-controller sets it: from the kind's lifecycle status where it has one. */
-  syncedCondition(resource: SimulatedAwsResource, kind: SimulatedKind, now: string): Record<string, unknown> {
-    const lifecycle = kind.lifecycle ? resource.status?.[kind.lifecycle.field] : undefined;
-    if (kind.lifecycle && typeof lifecycle === 'string') {
-      const changing = kind.lifecycle.modifying.includes(lifecycle);
-      return { type: 'ACK.ResourceSynced', status: changing ? 'False' : 'True', message: `${kind.kind} is in ${lifecycle} status.`, lastTransitionTime: now };
-    }
-    return { type: 'ACK.ResourceSynced', status: 'True', message: 'Resource synced successfully', reason: '', lastTransitionTime: now };
+}
+
+/** ACK.ResourceSynced as sagemaker-controller sets it: from the kind's lifecycle status where it has one. */
+export function syncedCondition(status: Record<string, unknown>, kind: SimulatedKind, now: string): Record<string, unknown> {
+  const lifecycle = kind.lifecycle ? status[kind.lifecycle.field] : undefined;
+  if (kind.lifecycle && typeof lifecycle === 'string') {
+    const changing = kind.lifecycle.modifying.includes(lifecycle);
+    return { type: 'ACK.ResourceSynced', status: changing ? 'False' : 'True', message: `${kind.kind} is in ${lifecycle} status.`, lastTransitionTime: now };
   }
+  return { type: 'ACK.ResourceSynced', status: 'True', message: 'Resource synced successfully', reason: '', lastTransitionTime: now };
 }
