@@ -68,6 +68,17 @@ export function comparisonFor(kind: AckKindName): KindComparison | undefined {
   return UPDATABLE[kind];
 }
 
+const JOBS = new Set<AckKindName>(['TrainingJob', 'HyperParameterTuningJob', 'TransformJob', 'ProcessingJob']);
+
+/**
+ * Whether releasing or cleaning up after this kind needs AWS read first. SageMaker can neither change nor delete a
+ * job, and ACK found it where it looks when it adopted it, so there is nothing ACK could roll back or create again:
+ * jobs are not read (a cluster can hold thousands, and SageMaker's Describe rates are low).
+ */
+export function needsAwsCheck(kind: AckKindName): boolean {
+  return !JOBS.has(kind);
+}
+
 export interface FieldDifference {
   /** Dotted path inside spec, named as in the ACK spec, e.g. targetTrackingScalingPolicyConfiguration.targetValue. */
   path: string;

@@ -6,6 +6,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { ACK_KINDS, type AckKind, type AckKindName } from './ack-kinds.ts';
+import { needsAwsCheck } from './aws-drift.ts';
 import { checkWithAws, inParallel, overlapEnded, refreshSpecFromAws, verdictReason, type AwsCheckContext, type AwsVerdict } from './aws-check.ts';
 import type { CleanupItem } from './cleanup-plan.ts';
 
@@ -48,7 +49,9 @@ export async function checkCleanupWithAws(
   context: Omit<AwsCheckContext, 'siblings'>,
   refreshSpec: boolean,
 ): Promise<CleanupAwsCheck> {
-  const keys = [...new Set(items.filter((item) => item.verdict.action === 'delete').flatMap((item) => item.source.targetKeys))].filter((key) => targetRefs.has(key));
+  const keys = [...new Set(items.filter((item) => item.verdict.action === 'delete').flatMap((item) => item.source.targetKeys))].filter(
+    (key) => targetRefs.has(key) && needsAwsCheck(targetRefs.get(key)!.ackKind),
+  );
   const read = await inParallel(keys, CHECK_CONCURRENCY, async (key) => {
     const ref = targetRefs.get(key)!;
     const kind = ACK_KINDS[ref.ackKind];

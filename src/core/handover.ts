@@ -5,10 +5,10 @@
 import type { KubeClient } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
 import { stringAt, type KubeObject } from '../kube/objects.ts';
-import { ACK_ANNOTATIONS, ACK_KINDS, type AckKind } from './ack-kinds.ts';
+import { ACK_ANNOTATIONS, ACK_KINDS, type AckKind, type AckKindName } from './ack-kinds.ts';
 import { observeAnnotationTarget } from './adoption-state.ts';
 import { checkWithAws, inParallel, overlapEnded, refreshSpecFromAws, verdictReason, type AwsCheckContext, type AwsVerdict } from './aws-check.ts';
-import { comparisonFor, refreshOperations } from './aws-drift.ts';
+import { comparisonFor, needsAwsCheck, refreshOperations } from './aws-drift.ts';
 import { ownersOf } from './ownership.ts';
 import type { Inventory } from './inventory.ts';
 import { OLD_KINDS } from './kinds.ts';
@@ -107,7 +107,7 @@ export async function handOver(item: HandoverItem, client: KubeClient, deletionP
  */
 export async function checkHandoverWithAws(items: HandoverItem[], client: KubeClient, context: Omit<AwsCheckContext, 'siblings'>, refreshSpec: boolean): Promise<HandoverItem[]> {
   const fresh = await inParallel(items, CHECK_CONCURRENCY, async (item) => {
-    if (item.action !== 'hand-over') return item;
+    if (item.action !== 'hand-over' || !needsAwsCheck(item.kind.kind as AckKindName)) return item;
     try {
       return { ...item, object: await client.get(item.kind, item.object.metadata.name, item.object.metadata.namespace) };
     } catch (error) {
@@ -118,6 +118,7 @@ export async function checkHandoverWithAws(items: HandoverItem[], client: KubeCl
   const siblings = fresh.map((item) => item.object);
   return await inParallel(fresh, CHECK_CONCURRENCY, async (item): Promise<HandoverItem> => {
     if (item.action !== 'hand-over') return item;
+    if (!needsAwsCheck(item.kind.kind as AckKindName)) return { ...item, reason: `${item.reason}; a job: SageMaker can neither change nor delete it, so AWS is not read` };
     const aws = await checkWithAws(item.object, item.kind, { ...context, siblings });
     const ended = overlapEnded(item.object, item.kind, context.controllers);
     const note = ended ? ` (${ended})` : '';
@@ -132,6 +133,10 @@ export async function checkHandoverWithAws(items: HandoverItem[], client: KubeCl
  * have changed since the check), and only then removes read-only. Returns the item as it ended.
  */
 export async function releaseChecked(item: HandoverItem, client: KubeClient, context: AwsCheckContext, options: HandoverAwsOptions): Promise<HandoverItem> {
+  if (!needsAwsCheck(item.kind.kind as AckKindName)) {
+    await handOver(item, client, options.deletionPolicy);
+    return item;
+  }
   let object = item.object;
   if (item.refresh && item.aws?.state === 'drifted') object = await refreshSpecFromAws(client, object, item.kind, item.aws);
   const again = await checkWithAws(object, item.kind, context);
