@@ -27,6 +27,8 @@ export interface HandoverItem {
   refresh?: boolean;
   /** Kept because of what AWS showed (or could not show): the run then ends with exit 5. */
   keptForAws?: boolean;
+  /** Not read-only although its old objects remain: ACK manages it already, so it is only reported. */
+  overlapEnded?: boolean;
 }
 
 export interface HandoverAwsOptions {
@@ -47,11 +49,15 @@ export function decideHandover(inventory: Inventory): HandoverDecision {
   const standingFor = oldObjectsByAwsIdentity(inventory.oldObjects);
   const items = inventory.ackObjects
     .filter((object) => inventory.scopeNamespace === undefined || object.metadata.namespace === inventory.scopeNamespace)
-    .filter((object) => object.metadata.annotations?.[ACK_ANNOTATIONS.readOnly] === 'true')
     .flatMap((object): HandoverItem[] => {
       const origin = originOf(object, inventory.adoptedResources);
       if (!origin?.madeByThisTool) return [];
-      return [{ object, kind: origin.kind, ...decide(object, origin, present, standingFor) }];
+      if (object.metadata.annotations?.[ACK_ANNOTATIONS.readOnly] === 'true') return [{ object, kind: origin.kind, ...decide(object, origin, present, standingFor) }];
+      // Not read-only while its old objects remain: the overlap ended without handover (a GitOps sync or an edit
+      // dropped the annotation, or it was adopted with --no-read-only). Reported, with what AWS shows.
+      const remaining = origin.sources.filter((source) => present.has(source));
+      if (remaining.length === 0) return [];
+      return [{ object, kind: origin.kind, action: 'keep', reason: `not read-only while its old objects remain (${remaining.join(', ')}): ACK may already have written to AWS`, overlapEnded: true }];
     });
   const warnings = inventory.cluster?.oldObjectsClusterWide === false
     ? [`old objects could be listed only in namespace ${inventory.scopeNamespace ?? 'default'}: one elsewhere that stands for the same AWS resource would not be seen`]
@@ -106,8 +112,9 @@ export async function handOver(item: HandoverItem, client: KubeClient, deletionP
  * and matches its spec (or, with --refresh-spec, whose spec can be refreshed from AWS) stays `hand-over`.
  */
 export async function checkHandoverWithAws(items: HandoverItem[], client: KubeClient, context: Omit<AwsCheckContext, 'siblings'>, refreshSpec: boolean): Promise<HandoverItem[]> {
+  const checked = (item: HandoverItem): boolean => (item.action === 'hand-over' || item.overlapEnded === true) && needsAwsCheck(item.kind.kind as AckKindName);
   const fresh = await inParallel(items, CHECK_CONCURRENCY, async (item) => {
-    if (item.action !== 'hand-over' || !needsAwsCheck(item.kind.kind as AckKindName)) return item;
+    if (!checked(item)) return item;
     try {
       return { ...item, object: await client.get(item.kind, item.object.metadata.name, item.object.metadata.namespace) };
     } catch (error) {
@@ -117,6 +124,11 @@ export async function checkHandoverWithAws(items: HandoverItem[], client: KubeCl
   });
   const siblings = fresh.map((item) => item.object);
   return await inParallel(fresh, CHECK_CONCURRENCY, async (item): Promise<HandoverItem> => {
+    if (item.overlapEnded && checked(item)) {
+      const aws = await checkWithAws(item.object, item.kind, { ...context, siblings });
+      const drifted = aws.state === 'drifted';
+      return { ...item, aws, keptForAws: drifted, reason: `${item.reason}; ${drifted ? 'AWS differs from its spec: ACK will change it back at its next resync (see below)' : verdictReason(aws)}` };
+    }
     if (item.action !== 'hand-over') return item;
     if (!needsAwsCheck(item.kind.kind as AckKindName)) return { ...item, reason: `${item.reason}; a job: SageMaker can neither change nor delete it, so AWS is not read` };
     const aws = await checkWithAws(item.object, item.kind, { ...context, siblings });

@@ -270,3 +270,21 @@ test('AWS that cannot be read stops the objects concerned with one line and exit
   t.regex(otherAccount.stdout + otherAccount.stderr, /the AWS credentials of profile other-account are for account 123456789012, but the resource belongs to account 210987654321/);
   t.deepEqual(await readOnlyKinds(namespace), ['Model'], 'every other object was handed over');
 });
+
+test('an object whose read-only annotation was dropped during the overlap is reported by cleanup and handover as possibly written by ACK, with its drift', async (t) => {
+  const { namespace, stack } = await duringOverlap(t, 'overlap-ended');
+  const [target] = await client.listAll(ACK_KINDS.ScalableTarget, { namespace });
+  // What a GitOps sync of a manifest without the annotation does.
+  await client.mergePatch(ACK_KINDS.ScalableTarget, target!.metadata.name, namespace, { metadata: { annotations: { 'services.k8s.aws/read-only': null } } });
+  await scaleTarget(aws.endpoint, stack, 2, 8);
+
+  const handover = await migrate(['handover', '-n', namespace, '--dry-run']);
+  t.is(handover.code, 5, handover.stderr);
+  t.regex(handover.stderr, /not read-only while its old objects remain \(HostingAutoscalingPolicy [^)]+\): ACK may already have written to AWS; AWS differs from its spec/);
+  t.regex(handover.stderr, /maxCapacity: 4 \(ACK spec\) -> 8 \(AWS\)/);
+
+  const cleanup = await migrate(['cleanup', '-n', namespace, '--yes', '--backup-dir', backupDirectory()]);
+  t.is(cleanup.code, 5, cleanup.stderr);
+  t.regex(cleanup.stderr, /HostingAutoscalingPolicy\/hap +keep +AWS check: ScalableTarget\/\S+: AWS changed since adoption.*\(it is no longer read-only, so ACK may already have written to AWS\)/);
+  t.truthy(await client.get(oldType('HostingAutoscalingPolicy'), 'hap', namespace));
+});
