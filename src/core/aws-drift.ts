@@ -142,13 +142,14 @@ export function specDifferences(comparison: KindComparison, ackSpec: Record<stri
   return differences;
 }
 
-export type JsonPatchOperation = { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
+export type JsonPatchOperation = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 /**
  * The JSON patch that writes AWS's current values into the spec: each differing top-level field replaced whole by
  * AWS's value exactly as AWS returns it (a partial copy leaves the rest to be written back), or removed where AWS
  * returns none (an explicit false against a missing key is itself a difference). Identity fields are never touched.
- * Guarded by the resourceVersion read, so a concurrent change fails it instead of being overwritten.
+ * Guarded by the resourceVersion read (the patched object carries it, so a concurrent change gives 409 Conflict
+ * instead of being overwritten).
  */
 export function refreshOperations(comparison: KindComparison, ackSpec: Record<string, unknown>, awsSpec: Record<string, unknown>, resourceVersion: string): JsonPatchOperation[] {
   const differing = new Set(specDifferences(comparison, ackSpec, awsSpec).map((difference) => difference.path.split('.')[0]!));
@@ -161,7 +162,7 @@ export function refreshOperations(comparison: KindComparison, ackSpec: Record<st
       operations.push({ op: 'add', path: `/spec/${field}`, value });
     }
   }
-  return operations.length > 0 ? [{ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion }, ...operations] : [];
+  return operations.length > 0 ? [{ op: 'replace', path: '/metadata/resourceVersion', value: resourceVersion }, ...operations] : [];
 }
 
 /** One difference as a person reads it: `maxCapacity: 4 (ACK spec) -> 8 (AWS)`. */

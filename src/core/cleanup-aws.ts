@@ -3,7 +3,7 @@
 // back at handover), or cannot be read, is kept. With --refresh-spec a drifted ACK spec is first refreshed from AWS.
 
 import type { KubeClient } from '../kube/client.ts';
-import { isNotFound } from '../kube/errors.ts';
+import { isConflict, isNotFound } from '../kube/errors.ts';
 import type { KubeObject } from '../kube/objects.ts';
 import { ACK_KINDS, type AckKind, type AckKindName } from './ack-kinds.ts';
 import { needsAwsCheck } from './aws-drift.ts';
@@ -36,6 +36,7 @@ export interface CleanupAwsCheck {
 }
 
 const CHECK_CONCURRENCY = 8;
+const MAX_CONFLICT_RETRIES = 5;
 
 function refOf(target: CheckedTarget): string {
   return `${target.ref.ackKind}/${target.ref.name}`;
@@ -91,9 +92,21 @@ export async function refreshTargets(check: CleanupAwsCheck, client: KubeClient,
   const refreshing = [...check.targets.entries()].filter(([, target]) => target.refresh && target.verdict?.state === 'drifted');
   const siblings = [...check.targets.values()].flatMap((target) => (target.object ? [target.object] : []));
   await inParallel(refreshing, CHECK_CONCURRENCY, async ([key, target]) => {
-    const refreshed = await refreshSpecFromAws(client, target.object!, target.kind, target.verdict as AwsVerdict & { state: 'drifted' });
-    const again = await checkWithAws(refreshed, target.kind, { ...context, siblings });
-    check.targets.set(key, { ...target, object: refreshed, verdict: again, ...(again.state === 'in-sync' ? {} : { blocks: `AWS changed again after its spec was refreshed: ${verdictReason(again)}` }) });
+    let object = target.object!;
+    let verdict = target.verdict as AwsVerdict;
+    for (let attempt = 0; verdict.state === 'drifted'; attempt += 1) {
+      try {
+        object = await refreshSpecFromAws(client, object, target.kind, verdict);
+        break;
+      } catch (error) {
+        // ACK writes status at its resyncs: read the object again and decide again.
+        if (!isConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        object = await client.get(target.kind, target.ref.name, target.ref.namespace);
+        verdict = await checkWithAws(object, target.kind, { ...context, siblings });
+      }
+    }
+    const again = await checkWithAws(object, target.kind, { ...context, siblings });
+    check.targets.set(key, { ...target, object, verdict: again, ...(again.state === 'in-sync' ? {} : { blocks: `AWS changed again after its spec was refreshed: ${verdictReason(again)}` }) });
   });
   return check.items.map((item) => keepBlocked(item, check.targets));
 }

@@ -3,7 +3,7 @@
 // default: an object whose origin cannot be established, or that is not proven adopted, is kept.
 
 import type { KubeClient } from '../kube/client.ts';
-import { isNotFound } from '../kube/errors.ts';
+import { isConflict, isNotFound } from '../kube/errors.ts';
 import { stringAt, type KubeObject } from '../kube/objects.ts';
 import { ACK_ANNOTATIONS, ACK_KINDS, type AckKind, type AckKindName } from './ack-kinds.ts';
 import { observeAnnotationTarget } from './adoption-state.ts';
@@ -140,23 +140,45 @@ export async function checkHandoverWithAws(items: HandoverItem[], client: KubeCl
   });
 }
 
+const MAX_CONFLICT_RETRIES = 5;
+
 /**
  * Releases one checked object: refreshes its spec from AWS if asked, compares with AWS again just before (AWS may
- * have changed since the check), and only then removes read-only. Returns the item as it ended.
+ * have changed since the check), and only then removes read-only. Every write carries the resourceVersion it was
+ * decided on; a conflict (ACK writes status after a spec change, and at each resync) re-reads the object and
+ * decides again. Returns the item as it ended.
  */
 export async function releaseChecked(item: HandoverItem, client: KubeClient, context: AwsCheckContext, options: HandoverAwsOptions): Promise<HandoverItem> {
   if (!needsAwsCheck(item.kind.kind as AckKindName)) {
     await handOver(item, client, options.deletionPolicy);
     return item;
   }
+  const reread = async (): Promise<KubeObject> => await client.get(item.kind, item.object.metadata.name, item.object.metadata.namespace);
   let object = item.object;
-  if (item.refresh && item.aws?.state === 'drifted') object = await refreshSpecFromAws(client, object, item.kind, item.aws);
-  const again = await checkWithAws(object, item.kind, context);
-  if (again.state !== 'in-sync') {
-    return { ...item, object, aws: again, action: 'keep', keptForAws: true, reason: `AWS changed again just before release: ${verdictReason(again)}` };
+  let refreshed = !item.refresh;
+  for (let attempt = 0; ; attempt += 1) {
+    if (attempt > 0) {
+      object = await reread();
+      const changed = object.metadata.uid !== item.object.metadata.uid || object.metadata.annotations?.[ACK_ANNOTATIONS.readOnly] !== 'true' || object.metadata.annotations?.[ACK_ANNOTATIONS.adopted] !== 'true';
+      if (changed) return { ...item, object, action: 'keep', reason: 'it changed while this run was deciding (replaced, released, or no longer marked adopted): run handover again' };
+    }
+    const verdict = await checkWithAws(object, item.kind, context);
+    try {
+      if (!refreshed && verdict.state === 'drifted') {
+        object = await refreshSpecFromAws(client, object, item.kind, verdict);
+        refreshed = true;
+        continue;
+      }
+      if (verdict.state !== 'in-sync') {
+        return { ...item, object, aws: verdict, action: 'keep', keptForAws: true, reason: `AWS changed again just before release: ${verdictReason(verdict)}` };
+      }
+      await handOver({ ...item, object }, client, options.deletionPolicy);
+      return { ...item, object, aws: verdict };
+    } catch (error) {
+      if (isConflict(error) && attempt < MAX_CONFLICT_RETRIES) continue;
+      throw error;
+    }
   }
-  await handOver({ ...item, object }, client, options.deletionPolicy);
-  return { ...item, object, aws: again };
 }
 
 /** The object as it would be after --refresh-spec, for -o yaml and dry runs: a GitOps repository can take it first. */

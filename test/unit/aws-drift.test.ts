@@ -129,7 +129,7 @@ test('the refresh patch replaces each differing sub-object whole with AWS values
   aws['resourceID'] = 'endpoint/other/variant/AllTraffic';
   const operations = refreshOperations(scalingPolicy, spec, aws, '42');
   t.deepEqual(operations, [
-    { op: 'test', path: '/metadata/resourceVersion', value: '42' },
+    { op: 'replace', path: '/metadata/resourceVersion', value: '42' },
     { op: 'add', path: '/spec/targetTrackingScalingPolicyConfiguration', value: aws['targetTrackingScalingPolicyConfiguration'] },
   ]);
   const target = recordedSpec('ScalableTarget');
