@@ -97,12 +97,15 @@ async function runCleanupCommand(args: CleanupArgs): Promise<void> {
       );
       const progress = terminal.spinner(`removing ${toDelete.length} old object(s)`);
       let done = 0;
-      outcomes = await runCleanup(items, session.client, {
-        backupDirectory,
-        concurrency: args.concurrency,
-        onOutcome: () => progress.update(`removed ${(done += 1)} of ${toDelete.length}`),
-      });
-      progress.stop();
+      try {
+        outcomes = await runCleanup(items, session.client, {
+          backupDirectory,
+          concurrency: args.concurrency,
+          onOutcome: () => progress.update(`removed ${(done += 1)} of ${toDelete.length}`),
+        });
+      } finally {
+        progress.stop();
+      }
     }
 
     const deletedCrds = args.deleteCrds && kept.length === 0 && outcomes.every((outcome) => outcome.result !== 'failed')
