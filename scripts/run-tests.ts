@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ControlPlane } from '../test/support/control-plane.ts';
+import { summarizeAvaOutput } from './ava-summary.ts';
 import { BINARY, prepareAssets, startEnvironment } from '../test/support/environment.ts';
 import { rehearsalAssets } from '../test/support/old-operator.ts';
 
@@ -89,14 +90,9 @@ async function runAva(files: string[], flags: string[], env: Record<string, stri
     process.stdout.write(chunk);
   });
   const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
-  const count = (pattern: RegExp): number => Number(pattern.exec(plain)?.[1] ?? 0);
-  const failed =
-    count(/(\d+) tests? failed/) + count(/(\d+) uncaught exceptions?/) + count(/(\d+) unhandled rejections?/) +
-    count(/(\d+) tests? remained pending after a timeout/) + (exitCode !== 0 && !/tests? failed|remained pending/.test(plain) ? 1 : 0);
-  // ava prints "N tests passed" when all pass, otherwise "N tests failed" plus a passed count per line.
-  const passed = count(/(\d+) tests? passed/) || (failed === 0 ? 0 : countPassedLines(plain));
-  return { exitCode, passed, failed };
+  const summary = summarizeAvaOutput(output, exitCode);
+  if (summary.notRun > 0) log(`${summary.notRun} test(s) skipped or todo, counted as failed: every test must run`);
+  return { exitCode, passed: summary.passed, failed: summary.failed + summary.notRun };
 }
 
 function peakRssMiB(pid: number): string {
@@ -110,10 +106,6 @@ function peakRssMiB(pid: number): string {
 
 function hasTests(directory: string): boolean {
   return existsSync(path.join(root, directory)) && readdirSync(path.join(root, directory)).some((file) => file.endsWith('.test.ts'));
-}
-
-function countPassedLines(output: string): number {
-  return output.split('\n').filter((line) => /^\s*✔/.test(line)).length;
 }
 
 main().then(
