@@ -1,5 +1,6 @@
 // `npm test`: builds (or reuses) kube-apiserver + etcd, starts two real control planes (one per ACK era, each with
-// its real CRDs) for the whole run, runs every ava suite against it, stops it, and ends with the line `N passed, M failed`.
+// its real CRDs) for the whole run, runs every ava suite against it, stops it, and ends with the line `N passed, M failed`
+// (a skipped or todo test counts as failed).
 
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
