@@ -202,7 +202,7 @@ async function cleanOne(start: BackedUp, client: KubeClient, backupDirectory: st
       }
       if (deleteSent && hasOldFinalizer(live)) {
         throw new SafetyRefusal(
-          `the old operator is alive: it put its finalizer back on ${source.kind} ${source.namespace}/${source.name} after cleanup removed it, so cleanup stopped and removed nothing more; stop the old operator (its Deployment and any copy running outside the cluster) and run cleanup again`,
+          `the old operator is alive: it put its finalizer back on ${source.kind} ${source.namespace}/${source.name} after cleanup removed it; cleanup stopped, and every object not removed by then was left alone: stop the old operator (its Deployment and any copy running outside the cluster) and run cleanup again`,
         );
       }
       if (attempt > 0) backup = await writeBackup(backupDirectory, withTypeOf(item, live));
