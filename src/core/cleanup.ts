@@ -200,9 +200,10 @@ async function cleanOne(start: BackedUp, client: KubeClient, backupDirectory: st
       if (source.uid && live.metadata.uid !== source.uid) {
         return { item, result: 'replaced', message: REPLACED };
       }
+      // Back after cleanup removed it, or put on an object cleanup found without one: either way, an operator acts.
       if (deleteSent && hasOldFinalizer(live)) {
         throw new SafetyRefusal(
-          `the old operator is alive: it put its finalizer back on ${source.kind} ${source.namespace}/${source.name} after cleanup removed it; cleanup stopped, and every object not removed by then was left alone: stop the old operator (its Deployment and any copy running outside the cluster) and run cleanup again`,
+          `the old operator is alive: its finalizer is back on ${source.kind} ${source.namespace}/${source.name}, which cleanup was deleting; cleanup stopped, and every object not removed by then was left alone: stop the old operator (its Deployment and any copy running outside the cluster) and run cleanup again`,
         );
       }
       if (attempt > 0) backup = await writeBackup(backupDirectory, withTypeOf(item, live));

@@ -117,7 +117,7 @@ test('an old operator still running outside the cluster that puts its finalizer 
   t.is(result.code, 5, result.stderr);
   const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
   t.is(errors.length, 1, result.stderr);
-  t.regex(errors[0] ?? '', new RegExp(`^error: the old operator is alive: it put its finalizer back on Model ${namespace}/model-\\d+ after cleanup removed it`));
+  t.regex(errors[0] ?? '', new RegExp(`^error: the old operator is alive: its finalizer is back on Model ${namespace}/model-\\d+, which cleanup was deleting`));
   t.true(operator.finalizerRestored.size > 0, 'the stand-in did put a finalizer back');
   t.deepEqual(operator.deletedInAws, [], 'the old operator never saw an object being deleted with its finalizer on');
   t.deepEqual(operator.deleted.filter((name) => operator.finalizerRestored.has(name)), [], 'no object was deleted after its finalizer came back');
@@ -132,4 +132,39 @@ test('an old operator still running outside the cluster that puts its finalizer 
   const touched = before.items.filter((object) => after.get(object.metadata.name)?.metadata.resourceVersion !== object.metadata.resourceVersion);
   t.true(touched.length >= 1 && touched.length <= 4, `only the objects the 4 writers had in hand were touched (${touched.length})`);
   t.true(touched.every((object) => operator.finalizerRestored.has(object.metadata.name)), 'each touched object is one whose finalizer the operator put back');
+});
+
+// Catches a delete without the resourceVersion precondition for an object that had no finalizer to remove (seen
+// failing so: the delete marked it for deletion with the finalizer the operator had just put on, and the stand-in
+// deleted in AWS). The operator puts its finalizer on any object it finds without one; here that happens while the
+// proxy holds cleanup's delete.
+test('an old operator that puts its finalizer on an object cleanup found without one stops cleanup (exit 5) too', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'live-operator-bare');
+  await seedOldObjects(client, neverCreatedModels(namespace, 3).map((model) => ({ ...model, metadata: { name: model.metadata.name, namespace } })));
+  const before = await client.listSnapshot(MODEL, { namespace });
+  t.true(before.items.every((object) => (object.metadata.finalizers ?? []).length === 0));
+  const operator = startLiveOperator(client, namespace, before.resourceVersion);
+  t.teardown(() => operator.stop());
+  const deletePath = new RegExp(`^/apis/sagemaker\\.aws\\.amazon\\.com/v1/namespaces/${namespace}/models/([^/?]+)`);
+  const proxy = await startHoldingProxy((method, path) => {
+    const name = method === 'DELETE' ? deletePath.exec(path)?.[1] : undefined;
+    return name ? client.mergePatch(MODEL, name, namespace, { metadata: { finalizers: [FINALIZER] } }).then(() => undefined) : undefined;
+  });
+  t.teardown(() => proxy.close());
+
+  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--concurrency', '1', '--backup-dir', backupDirectory()], { kubeconfig: proxy.kubeconfig, killAfterMs: 120_000 });
+  await sleep(1000);
+  operator.stop();
+
+  t.is(result.code, 5, result.stderr);
+  t.regex(result.stderr, new RegExp(`error: the old operator is alive: its finalizer is back on Model ${namespace}/model-0, which cleanup was deleting`));
+  t.deepEqual(operator.deletedInAws, [], 'the old operator never saw an object being deleted with its finalizer on');
+  t.deepEqual(operator.deleted, [], 'nothing was removed');
+  const after = await client.listAll(MODEL, { namespace });
+  t.deepEqual(after.map((object) => [object.metadata.name, object.metadata.finalizers ?? [], object.metadata.deletionTimestamp]), [
+    ['model-0', [FINALIZER], undefined],
+    ['model-1', [], undefined],
+    ['model-2', [], undefined],
+  ]);
 });
