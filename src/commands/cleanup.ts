@@ -138,12 +138,15 @@ async function clean(session: Session, args: CleanupArgs, terminal: Terminal, de
     kept = items.filter((item) => item.verdict.action === 'keep');
     const progress = terminal.spinner(`removing ${toDelete.length} old object(s)`);
     let done = 0;
-    outcomes = await runCleanup(items, session.client, {
-      backupDirectory,
-      concurrency: args.concurrency,
-      onOutcome: () => progress.update(`removed ${(done += 1)} of ${toDelete.length}`),
-    });
-    progress.stop();
+    try {
+      outcomes = await runCleanup(items, session.client, {
+        backupDirectory,
+        concurrency: args.concurrency,
+        onOutcome: () => progress.update(`removed ${(done += 1)} of ${toDelete.length}`),
+      });
+    } finally {
+      progress.stop();
+    }
   }
 
   const deletedCrds = args.deleteCrds && kept.length === 0 && outcomes.every((outcome) => outcome.result !== 'failed')
