@@ -9,6 +9,8 @@ import { handoverCommand } from './commands/handover.ts';
 import { completeCommand, completionCommand } from './commands/completion.ts';
 import { planCommand } from './commands/plan.ts';
 import { statusCommand } from './commands/status.ts';
+import { undoCommand } from './commands/undo.ts';
+import { stopOperatorCommand } from './commands/stop-operator.ts';
 import { versionCommand } from './commands/version.ts';
 
 /** Usage says `kubectl sagemaker-migrate` when kubectl runs us as a plugin (argv[0] is kubectl-sagemaker_migrate). */
@@ -41,12 +43,14 @@ export async function run(rawArgs: string[], argv1: string | undefined): Promise
       .command(planCommand)
       .command(adoptCommand)
       .command(statusCommand)
+      .command(stopOperatorCommand)
       .command(cleanupCommand)
       .command(handoverCommand)
+      .command(undoCommand)
       .command(versionCommand)
       .command(completionCommand)
       .command(completeCommand)
-      .demandCommand(1, 'name a command: plan, adopt, status, cleanup, handover, version or completion')
+      .demandCommand(1, 'name a command: plan, adopt, status, stop-operator, cleanup, handover, undo, version or completion')
       .strict()
       .version(VERSION)
       .help()

@@ -12,7 +12,7 @@ import { machineOutput, toYamlStream } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { renderOutcomes, stateColor } from '../ui/views.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { withAdoptionFlags, withCommonFlags, planOptionsOf } from './flags.ts';
+import { parseDuration, planOptionsOf, withAdoptionFlags, withCommonFlags } from './flags.ts';
 import type { PlanArgs } from './plan.ts';
 import { inventoryFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
 
@@ -41,13 +41,6 @@ export const adoptCommand = {
     }),
   handler: async (argv: unknown) => runAdopt(argv as AdoptArgs),
 };
-
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`invalid duration "${text}": use e.g. 90s, 10m or 1h`);
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * factor;
-}
 
 async function runAdopt(args: AdoptArgs): Promise<void> {
   const timeoutMs = parseDuration(args.timeout);

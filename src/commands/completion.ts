@@ -10,17 +10,20 @@ const DIRECTIVE_DEFAULT = 0;
 const DIRECTIVE_NO_FILE = 4;
 
 const COMMON_FLAGS = ['--kubeconfig', '--context', '--namespace', '--all-namespaces', '--selector', '--kind', '--output', '--jq', '--no-color', '--request-timeout', '--verbose'];
+const AWS_FLAGS = ['--aws-profile', '--aws-profile-for'];
 const ADOPTION_FLAGS = ['--method', '--deletion-policy', '--read-only', '--no-read-only', '--include-tuning-job-children', '--from-file'];
 
 const COMMANDS: Record<string, { describe: string; flags: string[] }> = {
-  plan: { describe: 'Show what adoption and cleanup would do', flags: [...COMMON_FLAGS, ...ADOPTION_FLAGS] },
+  plan: { describe: 'Show what adoption and cleanup would do', flags: [...COMMON_FLAGS, ...ADOPTION_FLAGS, '--aws', ...AWS_FLAGS] },
   adopt: { describe: 'Create the ACK objects that adopt each AWS resource', flags: [...COMMON_FLAGS, ...ADOPTION_FLAGS, '--dry-run', '--wait', '--timeout'] },
-  status: { describe: 'Show adoption progress of every old object', flags: COMMON_FLAGS },
+  status: { describe: 'Show adoption progress of every old object', flags: [...COMMON_FLAGS, '--aws', ...AWS_FLAGS] },
+  'stop-operator': { describe: "Scale the old operator's Deployments to 0 and wait for its pods to end", flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--restore', '--timeout'] },
   cleanup: {
     describe: 'Remove old objects whose AWS resources ACK has adopted',
-    flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--force', '--include-unadopted-finished-jobs', '--backup-dir', '--concurrency', '--delete-crds'],
+    flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--force', '--include-unadopted-finished-jobs', '--backup-dir', '--concurrency', '--delete-crds', '--refresh-spec', '--skip-aws-check', ...AWS_FLAGS],
   },
-  handover: { describe: 'After cleanup, let ACK manage the adopted resources', flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--deletion-policy'] },
+  handover: { describe: 'After cleanup, let ACK manage the adopted resources', flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--deletion-policy', '--refresh-spec', '--skip-aws-check', ...AWS_FLAGS] },
+  undo: { describe: 'Go back after adopt: remove the ACK objects this tool made', flags: [...COMMON_FLAGS, '--yes', '--dry-run', '--force', '--timeout', '--concurrency'] },
   version: { describe: 'Print the plugin version', flags: [...COMMON_FLAGS, '--client'] },
   completion: { describe: 'Print a shell completion script', flags: [] },
 };

@@ -126,3 +126,11 @@ export function planOptionsOf(args: AdoptionArgs): PlanOptions {
     includeTuningJobChildren: args.includeTuningJobChildren,
   };
 }
+
+/** A duration as kubectl takes it: 90s, 10m, 1h (seconds when no unit is given). */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`invalid duration "${text}": use e.g. 90s, 10m or 1h`);
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * factor;
+}

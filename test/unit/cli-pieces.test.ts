@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { commandName } from '../../src/cli.ts';
-import { parseDuration } from '../../src/commands/adopt.ts';
+import { parseDuration } from '../../src/commands/flags.ts';
 import { complete } from '../../src/commands/completion.ts';
 import { formatTable } from '../../src/ui/table.ts';
 import { colorLevel } from '../../src/ui/terminal.ts';
