@@ -18,9 +18,8 @@ const CODE_DIRECTORY_SLOT = 0;
 const ALTERNATE_CODE_DIRECTORY_SLOTS = [0x1000, 0x1001, 0x1002, 0x1003, 0x1004];
 const SHA256 = 2;
 
-export const SLOT = { requirements: 2, entitlements: 5, derEntitlements: 7, cmsSignature: 0x10000 } as const;
-export const MAGIC = { requirements: 0xfade0c01, blobWrapper: 0xfade0b01 } as const;
-export const FLAG = { adhoc: 0x2, runtime: 0x10000 } as const;
+export const SLOT = { requirements: 2, cmsSignature: 0x10000 } as const;
+export const FLAG = { adhoc: 0x2 } as const;
 export const EXEC_SEGMENT_MAIN_BINARY = 0x1;
 
 export interface Segment {
