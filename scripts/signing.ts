@@ -1,14 +1,14 @@
-// Signatures of release binaries made on Linux: ad hoc Mach-O signatures with rcodesign (the apple-codesign crate,
-// built once from crates.io into the cache) and removal of the Windows runtime's Authenticode signature with
-// osslsigncode (installed with apt-get when missing and allowed).
+// Signatures of release binaries made on Linux: ad hoc Mach-O signatures with quill (github.com/anchore/quill, pure
+// Go, built once from the Go module proxy into the cache) and removal of the Windows runtime's Authenticode signature
+// with osslsigncode (installed with apt-get when missing and allowed).
 
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cachePath } from './cache.ts';
 
-export const APPLE_CODESIGN_VERSION = '0.29.0';
+export const QUILL_VERSION = '0.5.1';
 
 type Log = (message: string) => void;
 
@@ -30,9 +30,9 @@ function onPath(name: string, extraDirectories: string[] = []): string | undefin
 }
 
 /** Runs a tool and keeps its chatter; on failure the error carries the end of what it printed. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env, maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, ...options });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
     const tail = `${failed.stdout ?? ''}${failed.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
@@ -40,21 +40,39 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   }
 }
 
-/** rcodesign from the cache, built with cargo on first use (minutes; see README). */
-export function rcodesign(log: Log = () => {}): string {
-  const root = cachePath('tools', `apple-codesign-${APPLE_CODESIGN_VERSION}`);
-  const binary = path.join(root, 'bin', 'rcodesign');
+function quillDirectory(): string {
+  return cachePath('tools', `quill-${QUILL_VERSION}`);
+}
+
+/** quill from the cache, built from its Go module on first use (one to a few minutes on 2 cores; see README). */
+export function quill(log: Log = () => {}): string {
+  const root = quillDirectory();
+  const binary = path.join(root, 'quill');
   if (existsSync(binary)) return binary;
-  // rustup puts cargo in ~/.cargo/bin, which a non-login shell's PATH often lacks.
-  const cargo = onPath('cargo', [path.join(process.env['CARGO_HOME'] ?? path.join(homedir(), '.cargo'), 'bin')]);
-  if (!cargo) throw new MissingReleaseTool('signing macOS binaries needs rcodesign, built with cargo: install Rust 1.81 or newer (https://rustup.rs)');
-  log(`building rcodesign ${APPLE_CODESIGN_VERSION} (crate apple-codesign) with cargo, once, into ${root}`);
+  const go = onPath('go', ['/usr/local/go/bin']);
+  if (!go) throw new MissingReleaseTool('signing macOS binaries needs quill, built from its Go module: install Go (https://go.dev/dl/), which the tests need too');
+  log(`building quill ${QUILL_VERSION} (github.com/anchore/quill) with go, once, into ${root}`);
   const staging = `${root}.partial-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  // Without default features the notarization client (the AWS SDK) is left out: it is not needed for ad hoc signing.
-  run(cargo, ['install', 'apple-codesign', '--version', APPLE_CODESIGN_VERSION, '--locked', '--no-default-features', '--bin', 'rcodesign', '--root', staging]);
-  if (!existsSync(binary)) renameSync(staging, root);
-  rmSync(staging, { recursive: true, force: true });
+  const module = mkdtempSync(path.join(tmpdir(), 'quill-module-'));
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    // As scripts/envtest-assets.sh builds kube-apiserver: this machine's Go, no toolchain download, no cgo, no paths
+    // of this machine in the binary.
+    const env = { ...process.env, GOTOOLCHAIN: 'local', CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false' };
+    // `go install github.com/anchore/quill/cmd/quill@v0.5.1` fails: it asks the proxy for quill's version list, which
+    // the proxy refuses. A throw-away module that requires that exact version resolves the same dependencies.
+    run(go, ['mod', 'init', 'quill.build.local'], { env, cwd: module });
+    run(go, ['get', `github.com/anchore/quill/cmd/quill@v${QUILL_VERSION}`], { env, cwd: module });
+    run(go, ['build', '-ldflags', `-s -w -X main.version=v${QUILL_VERSION}`, '-o', path.join(staging, 'quill'), 'github.com/anchore/quill/cmd/quill'], { env, cwd: module });
+    // quill reads ~/.quill.yaml, ./.quill.yaml and the like unless given a file: a personal one (entitlements, an
+    // identity) must not change what the release signs.
+    writeFileSync(path.join(staging, 'quill.yaml'), '# empty on purpose: see scripts/signing.ts\n');
+    if (!existsSync(binary)) renameSync(staging, root);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(module, { recursive: true, force: true });
+  }
   return binary;
 }
 
@@ -63,7 +81,11 @@ export function rcodesign(log: Log = () => {}): string {
  * binary without a valid signature at launch, and injecting the application invalidates Node's own signature.
  */
 export function signMachOAdHoc(file: string, log: Log = () => {}): void {
-  run(rcodesign(log), ['sign', '--timestamp-url', 'none', file]);
+  const binary = quill(log);
+  // Its QUILL_* variables would override the flags and the empty configuration file.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('QUILL_')));
+  // Without --identity, quill 0.5.1 leaves an ad hoc signature's identifier empty; codesign would use the file name.
+  run(binary, ['sign', '--ad-hoc', '--identity', path.basename(file), '--config', path.join(quillDirectory(), 'quill.yaml'), file], { env });
 }
 
 /** osslsigncode, installed with apt-get when missing and this process may; otherwise one line on what to install. */
@@ -74,8 +96,8 @@ export function osslsigncode(log: Log = () => {}): string {
   if (aptGet && process.getuid?.() === 0) {
     log('installing osslsigncode with apt-get');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    run(aptGet, ['update'], env);
-    run(aptGet, ['install', '-y', '--no-install-recommends', 'osslsigncode'], env);
+    run(aptGet, ['update'], { env });
+    run(aptGet, ['install', '-y', '--no-install-recommends', 'osslsigncode'], { env });
     const installed = onPath('osslsigncode', ['/usr/bin']);
     if (installed) return installed;
   }
