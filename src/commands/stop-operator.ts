@@ -75,18 +75,19 @@ async function runStopOperator(args: StopOperatorArgs): Promise<void> {
       await restore(session.client, terminal, args, operators);
       return;
     }
-    const toStop = operators.filter((operator) => operator.replicas > 0 || operator.previousReplicas === undefined);
+    const toStop = operators.filter((operator) => operator.replicas > 0);
     terminal.info(table(operators, (operator) => (operator.replicas === 0 ? 'already at 0' : args.dryRun ? 'would scale to 0' : 'scale to 0')));
     for (const operator of operators) for (const reason of operator.scalesBack) terminal.warn(`${operator.namespace}/${operator.name}: ${reason}`);
     if (args.dryRun) {
-      terminal.info(`dry run: ${toStop.filter((operator) => operator.replicas > 0).length} Deployment(s) would be scaled to 0; nothing was changed`);
+      terminal.info(`dry run: ${toStop.length} Deployment(s) would be scaled to 0; nothing was changed`);
       await printMachine(args, operators);
       return;
     }
-    if (toStop.some((operator) => operator.replicas > 0)) {
-      await confirmOrRefuse(terminal, args.yes, 'scale the old operator to 0', `Scale ${toStop.filter((operator) => operator.replicas > 0).length} old operator Deployment(s) to 0 in context ${session.config.contextName}? Its CRDs and objects are kept.`);
+    if (toStop.length > 0) {
+      await confirmOrRefuse(terminal, args.yes, 'scale the old operator to 0', `Scale ${toStop.length} old operator Deployment(s) to 0 in context ${session.config.contextName}? Its CRDs and objects are kept.`);
     }
-    for (const operator of toStop) await withFreshRead(session.client, operator, (current) => scaleToZero(session.client, current));
+    // Every install goes through scaleToZero: it records replicas once, and keeps the first record on a rerun.
+    for (const operator of operators) await withFreshRead(session.client, operator, (current) => scaleToZero(session.client, current));
     const remaining = await waitForPods(session.client, terminal, operators, timeoutMs);
     await printMachine(args, await findOperatorDeployments(session.client));
     if (remaining.length > 0) {

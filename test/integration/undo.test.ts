@@ -51,9 +51,14 @@ async function awsState(stack: EndpointStack): Promise<unknown> {
   return { ...(await describeEndpointStack(aws.endpoint, stack).catch(() => ({ endpoint: 'gone' }))), model, config };
 }
 
-/** A Model ACK object a person made by hand in the same namespace: undo must leave it. */
+/** A Model ACK object a person made by hand in the same namespace (read-only, so ACK creates nothing): undo must leave it. */
 function handMadeModel(namespace: string): KubeObject {
-  return { apiVersion: `${ACK_KINDS.Model.group}/v1alpha1`, kind: 'Model', metadata: { name: 'hand-made', namespace }, spec: { modelName: 'hand-made' } };
+  return {
+    apiVersion: `${ACK_KINDS.Model.group}/v1alpha1`,
+    kind: 'Model',
+    metadata: { name: 'hand-made', namespace, annotations: { 'services.k8s.aws/read-only': 'true' } },
+    spec: { modelName: 'hand-made' },
+  };
 }
 
 test('undo removes every ACK object adopt made, and nothing else: the old objects and AWS are untouched, and status shows them not adopted', async (t) => {
