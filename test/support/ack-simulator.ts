@@ -246,7 +246,8 @@ export class AdoptionSimulator {
       if (this.runtime.surfacesAdoptionErrors) await this.terminal(kind, object, `Error populating adoption fields: required field missing: ${missing}`);
       return;
     }
-    const reading = await this.read(kind, fields, region);
+    // handlePopulation: the desired object with the adoption fields set is what ReadOne reads.
+    const reading = await this.read(kind, this.moto ? { ...object.spec, ...fields } : fields, region);
     if (!reading) return; // ackerr.AdoptedResourceNotFound: a log line, no status at all
     // EnsureTags; recorded, never sent to moto (the tags ACK writes matter to no test).
     if (!readOnly) this.awsWrites.push(`TagResource ${reading.arn}`);

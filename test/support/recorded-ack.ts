@@ -89,3 +89,17 @@ export function comparable(object: KubeObject): unknown {
   if (kubernetes?.metadata) delete kubernetes.metadata['namespace'];
   return copy;
 }
+
+/**
+ * What is compared between a recorded run and a run of today: `comparable`, and moreover the times AWS stamps
+ * (creationTime, lastModifiedTime) and the ids Application Auto Scaling makes up in its ARNs reduced to their form.
+ */
+export function comparableAcrossRuns(object: KubeObject): unknown {
+  const copy = comparable(object) as { status?: Record<string, unknown> & { ackResourceMetadata?: { arn?: string } } };
+  for (const field of ['creationTime', 'lastModifiedTime']) {
+    if (typeof copy.status?.[field] === 'string') copy.status[field] = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(copy.status[field] as string) ? 'a time' : copy.status[field];
+  }
+  const metadata = copy.status?.ackResourceMetadata;
+  if (metadata?.arn) metadata.arn = metadata.arn.replace(/scalable-target\/[a-z0-9]+$/, 'scalable-target/ID').replace(/:scalingPolicy:[0-9a-f-]+:/, ':scalingPolicy:ID:');
+  return copy;
+}
