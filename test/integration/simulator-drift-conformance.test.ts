@@ -66,8 +66,7 @@ test('after read-only is removed, the next resync rolls AWS back to the adoption
   const client = closeAfter(t, adminClient());
   const { namespace, stack, simulator, adopted } = await adoptedEndpointStack(t, client, emulator.endpoint, 'drift-rollback');
   await driftAws(stack);
-  await release(client, adopted, namespace);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await simulator.handled(await release(client, adopted, namespace));
   t.deepEqual(simulator.awsWrites, [], 'removing read-only triggers no reconcile');
   await simulator.resyncNow();
   t.deepEqual(writes(simulator), [
@@ -179,4 +178,17 @@ test('deleting a released object calls the kind\'s Delete in AWS unless its dele
   t.deepEqual(policies['ScalingPolicies'], [], 'the policy is gone from AWS');
   const described = await callAws(emulator.endpoint, 'sagemaker', stack.region, 'DescribeEndpoint', { EndpointName: stack.endpoint });
   t.is(described['EndpointStatus'], 'InService', 'the retained endpoint is still in AWS');
+});
+
+// Catches: a resync period that is never armed (the autoscaling objects of a released stack are rolled back at the
+// controller's next resync without anyone calling resyncNow).
+test('with a resync period, a released object is rolled back at the next resync without resyncNow', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace, stack, simulator, adopted } = await adoptedEndpointStack(t, client, emulator.endpoint, 'drift-period', { resyncMs: 300 });
+  await scaleTarget(emulator.endpoint, stack, 2, 8, allFalse);
+  await simulator.handled(await release(client, adopted, namespace));
+  for (let attempt = 0; attempt < 100 && simulator.awsWrites.length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  await simulator.handled([]);
+  t.deepEqual(writes(simulator), [['RegisterScalableTarget', { ...target(stack), MinCapacity: 1, MaxCapacity: 4, SuspendedState: allFalse }]]);
+  t.like((await describeEndpointStack(emulator.endpoint, stack)).target, { MinCapacity: 1, MaxCapacity: 4 });
 });

@@ -87,6 +87,8 @@ export class AdoptionSimulator {
   private resyncTimer?: NodeJS.Timeout;
   /** The generation each managed object was last reconciled at: ACK reconciles on spec changes only. */
   private readonly reconciledGenerations = new Map<string, number>();
+  /** `uid@resourceVersion` of every object version a watch delivered and the simulator has handled. */
+  private readonly handledVersions = new Set<string>();
   /** One reconcile at a time, as one controller worker would, so resyncNow() and the watches never interleave. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -108,7 +110,15 @@ export class AdoptionSimulator {
       this.loops.push(this.watchLoop(ADOPTED_RESOURCE, namespace, (object) => this.syncAdoptedResource(object)));
     }
     if (this.moto && this.resyncMs !== undefined) {
-      this.resyncTimer = setInterval(() => void this.resyncNow().catch(() => undefined), this.resyncMs);
+      // A resync still running when the next is due is not doubled: the controller's queue holds each object once.
+      let running = false;
+      this.resyncTimer = setInterval(() => {
+        if (running) return;
+        running = true;
+        void this.resyncNow()
+          .catch(() => undefined)
+          .finally(() => (running = false));
+      }, this.resyncMs);
     }
   }
 
@@ -135,6 +145,19 @@ export class AdoptionSimulator {
     }
   }
 
+  /**
+   * Resolves once the simulator's watches have delivered and handled each of these object versions (as returned by a
+   * create or patch): after that, whatever the simulator does about the change has been done.
+   */
+  async handled(objects: KubeObject[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!objects.every((object) => this.handledVersions.has(versionOf(object)))) {
+      if (Date.now() > deadline) throw new Error(`the simulator did not handle ${objects.filter((object) => !this.handledVersions.has(versionOf(object))).length} object version(s) within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await this.queue;
+  }
+
   private serially(work: () => Promise<void>): Promise<void> {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
@@ -146,10 +169,14 @@ export class AdoptionSimulator {
     while (!signal.aborted) {
       try {
         const snapshot = await this.client.listSnapshot(type, { namespace });
-        for (const item of snapshot.items) await this.safely(() => this.serially(() => reconcile(item)));
+        for (const item of snapshot.items) {
+          await this.safely(() => this.serially(() => reconcile(item)));
+          this.handledVersions.add(versionOf(item));
+        }
         for await (const event of this.client.watch(type, { namespace, resourceVersion: snapshot.resourceVersion, timeoutSeconds: 30 }, signal)) {
           if (event.type === 'ADDED' || event.type === 'MODIFIED') {
             await this.safely(() => this.serially(() => reconcile({ ...event.object, apiVersion: `${type.group}/${type.version}`, kind: type.kind })));
+            this.handledVersions.add(versionOf(event.object));
           }
         }
       } catch {
@@ -445,4 +472,8 @@ function keepTransitionTimes(conditions: Array<Record<string, unknown>>, previou
     const before = previous.find((candidate) => candidate['type'] === condition['type']);
     return before && before['status'] === condition['status'] && before['message'] === condition['message'] ? { ...condition, lastTransitionTime: before['lastTransitionTime'] } : condition;
   });
+}
+
+function versionOf(object: KubeObject): string {
+  return `${object.metadata.uid}@${object.metadata.resourceVersion}`;
 }
