@@ -139,7 +139,7 @@ export class AdoptionSimulator {
       for (const kind of SIMULATED_KINDS) {
         for (const object of await this.client.listAll(kind, { namespace })) {
           if (!(object.metadata.finalizers ?? []).includes(this.finalizerOf(kind)) || object.metadata.deletionTimestamp) continue;
-          await this.serially(() => this.reconcileManaged(kind, { ...object, apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind }));
+          await this.safely(() => this.serially(() => this.reconcileManaged(kind, { ...object, apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind })));
         }
       }
     }
@@ -326,8 +326,10 @@ export class AdoptionSimulator {
     }
     const write = moto.updateOf(kind, desired);
     if (!write) {
-      // Model, EndpointConfig and the jobs' sdkUpdate return ackerr.NewTerminalError(ackerr.NotImplemented): the
-      // runtime sets ACK.Terminal with that error, ResourceSynced False, and Ready False with the terminal message.
+      // Model, EndpointConfig, HyperParameterTuningJob, TransformJob and ProcessingJob: sdkUpdate returns
+      // ackerr.NewTerminalError(ackerr.NotImplemented), so the runtime sets ACK.Terminal with that error,
+      // ResourceSynced False, and Ready False with the terminal message. TrainingJob's own update (warm pool,
+      // profiler: UpdateTrainingJob) is not modelled; a difference gets the same Terminal here.
       const message = 'not implemented';
       const synced = { type: 'ACK.ResourceSynced', status: 'False', message: 'Resource not synced', reason: message, lastTransitionTime: this.now() };
       const terminal = { type: 'ACK.Terminal', status: 'True', message, lastTransitionTime: this.now() };
