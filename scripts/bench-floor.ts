@@ -75,7 +75,7 @@ export async function floorRound(client: KubeClient, kubeConfig: KubeConfig, env
   log(`round ${round}: seeding ${sizes.count} adopted TrainingJobs for cleanup`);
   const cleanupSet = await seed(client, `${prefix}-cleanup`, sizes.count, sizes.namespaces, { adopted: true, status: true });
   const backups = mkdtempSync(path.join(tmpdir(), 'smm-bench-backup-'));
-  const cleanupSeconds = timed(BINARY, ['cleanup', '-A', '--yes', '--kind', 'TrainingJob', '--concurrency', String(sizes.concurrency), '--backup-dir', backups], env);
+  const cleanupSeconds = timed(BINARY, ['cleanup', '--skip-aws-check', '-A', '--yes', '--kind', 'TrainingJob', '--concurrency', String(sizes.concurrency), '--backup-dir', backups], env);
   if ((await remaining(client, cleanupSet.namespaces)) !== 0) throw new Error('cleanup left objects behind');
   await removeAckObjects(client, cleanupSet.jobs);
   const ratio = cleanupSeconds / bareSeconds;

@@ -51,7 +51,7 @@ export async function measureScale(client: KubeClient, kubeConfig: KubeConfig, e
   log(`bare writes: ${bareSeconds.toFixed(1)}s`);
 
   const backups = mkdtempSync(path.join(tmpdir(), 'smm-bench-backup-'));
-  const cleanup = measured(['cleanup', '-A', '--yes', '--concurrency', String(sizes.concurrency), '--backup-dir', backups], env);
+  const cleanup = measured(['cleanup', '--skip-aws-check', '-A', '--yes', '--concurrency', String(sizes.concurrency), '--backup-dir', backups], env);
   if ((await remaining(client, cleanupSet.namespaces)) !== 0) throw new Error('cleanup left objects behind');
   return { ...sizes, plan, status, cleanup, bareSeconds };
 }

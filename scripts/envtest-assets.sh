@@ -72,7 +72,8 @@ go build -ldflags "-s -w" -o "$DEST/etcd.tmp" go.etcd.io/etcd/server/v3
 mv "$DEST/etcd.tmp" "$DEST/etcd"
 
 "$DEST/kube-apiserver" --version >&2
-"$DEST/etcd" --version | head -1 >&2
+# sed reads all of it: head would close the pipe early, and pipefail would end the script with 141.
+"$DEST/etcd" --version | sed -n 1p >&2
 printf 'kube-apiserver v%s\netcd %s\n' "$K8S_VERSION" "$ETCD_VERSION" >"$DEST/READY"
 rm -rf "$WORK"
 log "built in $(( $(date +%s) - started ))s into $DEST"

@@ -67,6 +67,32 @@ const adoption: Record<string, Options> = {
   'from-file': { alias: 'f', type: 'string', describe: 'plan offline from a dump (`kubectl get ... -o yaml`), or - for stdin' },
 };
 
+/** AWS access, as the AWS CLI takes it; AWS is only read (Describe calls and STS GetCallerIdentity). */
+export interface AwsArgs {
+  awsProfile?: string;
+  awsProfileFor?: string[];
+}
+
+const aws: Record<string, Options> = {
+  'aws-profile': { type: 'string', describe: 'AWS profile to read AWS with (default: the AWS CLI chain: AWS_PROFILE, environment, SSO, IRSA...)' },
+  'aws-profile-for': { type: 'string', array: true, describe: 'ACCOUNT=PROFILE: the profile for resources owned by that account (repeatable; for ACK cross-account mappings)' },
+};
+
+export function withAwsFlags(yargs: Argv): Argv {
+  return yargs.options(aws).group(Object.keys(aws), 'AWS (read only):') as Argv;
+}
+
+/** --aws-profile-for ACCOUNT=PROFILE entries, checked before anything is read. */
+export function profilesByAccount(args: AwsArgs): Record<string, string> {
+  const profiles: Record<string, string> = {};
+  for (const entry of (args.awsProfileFor ?? []).flatMap((value) => value.split(','))) {
+    const match = /^\s*(\d{12})=(\S+)\s*$/.exec(entry);
+    if (!match) throw new UsageError(`--aws-profile-for takes ACCOUNT=PROFILE with a 12-digit account ID, not "${entry}"`);
+    profiles[match[1]!] = match[2]!;
+  }
+  return profiles;
+}
+
 export function withCommonFlags(yargs: Argv): Argv {
   return yargs.options(connection).options(presentation).group(Object.keys(connection), 'Cluster:').group(Object.keys(presentation), 'Output:') as Argv;
 }

@@ -1,62 +1,137 @@
-// `handover`: after cleanup, lets ACK manage the adopted AWS resources (removes observe-only from its objects).
+// `handover`: after cleanup, lets ACK manage the adopted AWS resources (removes observe-only from its objects), but
+// only those whose AWS resource still exists and matches the spec ACK would enforce: anything else would be rolled
+// back by ACK at its next resync.
 
 import type { Argv } from 'yargs';
-import { MigrateError, PartialFailure } from '../errors.ts';
-import { decideHandover, handOver } from '../core/handover.ts';
+import { MigrateError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
+import { driftLines } from '../core/aws-check.ts';
+import { checkHandoverWithAws, decideHandover, gitOpsOwners, handOver, refreshedManifest, releaseChecked, type HandoverItem } from '../core/handover.ts';
 import type { DeletionPolicy } from '../core/plan.ts';
-import { machineOutput } from '../ui/output.ts';
+import { machineOutput, toYamlStream } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
-import { withCommonFlags, type CommonArgs } from './flags.ts';
-import { inventoryFromCluster, prepare, withSession } from './session.ts';
+import type { Terminal } from '../ui/terminal.ts';
+import { profilesByAccount, withAwsFlags, withCommonFlags, type AwsArgs, type CommonArgs } from './flags.ts';
+import { inventoryFromCluster, openAwsReader, prepare, withSession } from './session.ts';
 
-interface HandoverArgs extends CommonArgs {
+interface HandoverArgs extends CommonArgs, AwsArgs {
   yes: boolean;
   dryRun: boolean;
   deletionPolicy?: DeletionPolicy;
+  skipAwsCheck: boolean;
+  refreshSpec: boolean;
 }
 
 export const handoverCommand = {
   command: 'handover',
-  describe: 'After cleanup, let ACK manage the adopted resources (removes observe-only)',
+  describe: 'After cleanup, let ACK manage the adopted resources (removes observe-only) where AWS matches their spec',
   builder: (yargs: Argv) =>
-    withCommonFlags(yargs).options({
+    withAwsFlags(withCommonFlags(yargs)).options({
       yes: { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation' },
       'dry-run': { type: 'boolean', default: false, describe: 'show what would be handed over; change nothing' },
       'deletion-policy': { type: 'string', choices: ['retain', 'delete'], describe: 'also set the deletion policy ACK applies from now on' },
+      'refresh-spec': { type: 'boolean', default: false, describe: "write AWS's current values into the spec of objects whose AWS resource changed since adoption, then release them" },
+      'skip-aws-check': { type: 'boolean', default: false, describe: 'release without comparing with AWS (a rollback by ACK is then not ruled out)' },
     }),
   handler: async (argv: unknown) => runHandover(argv as HandoverArgs),
 };
 
+// ACK reconciles on spec changes only; an annotation change takes effect at each object's next resync.
+const TAKES_EFFECT =
+  "ACK applies it at each object's next resync: about 30 s for an Endpoint, the controller's resync period (or its next restart) for ScalableTargets and ScalingPolicies";
+
+function table(items: HandoverItem[]): string {
+  return formatTable(['namespace', 'ack object', 'action', 'reason'], items.map((item) => [
+    item.object.metadata.namespace ?? '', `${item.object.kind}/${item.object.metadata.name}`, item.action, item.reason,
+  ])).trimEnd();
+}
+
+/** The field-by-field report of each drifted object, as `terraform plan` shows a change. */
+function reportDrift(items: HandoverItem[], terminal: Terminal, refreshSpec: boolean): void {
+  for (const item of items.filter((candidate) => candidate.aws?.state === 'drifted')) {
+    const what = refreshSpec ? "its spec takes AWS's values" : 'ACK would change AWS back to its spec';
+    terminal.info(`${item.object.metadata.namespace}/${item.object.kind}/${item.object.metadata.name}: AWS changed since adoption; ${what}:`);
+    for (const line of driftLines(item.aws!)) terminal.info(line);
+    const owners = gitOpsOwners(item);
+    if (owners.length > 0) terminal.warn(`${item.object.kind}/${item.object.metadata.name} is tracked by ${owners.join(', ')}: its next sync from Git puts the old spec back unless Git is updated (-o yaml prints the refreshed manifest)`);
+  }
+}
+
 async function runHandover(args: HandoverArgs): Promise<void> {
+  profilesByAccount(args);
   const terminal = await prepare(args);
+  if (args.skipAwsCheck && args.refreshSpec) throw new UsageError('--refresh-spec reads AWS: it cannot be used with --skip-aws-check');
   await withSession(args, terminal, async (session) => {
-    const { items, warnings } = decideHandover(await inventoryFromCluster(session, args, { oldObjectsEverywhere: true }));
-    for (const warning of warnings) terminal.warn(warning);
-    const ready = items.filter((item) => item.action === 'hand-over');
-    if (items.length > 0) {
-      terminal.info(formatTable(['namespace', 'ack object', 'action', 'reason'], items.map((item) => [
-        item.object.metadata.namespace ?? '', `${item.object.kind}/${item.object.metadata.name}`, item.action, item.reason,
-      ])).trimEnd());
-    }
-    if (args.dryRun || ready.length === 0) {
-      terminal.info(args.dryRun ? `dry run: ${ready.length} object(s) would be handed over; nothing was changed` : 'nothing to hand over');
-    } else {
+    const inventory = await inventoryFromCluster(session, args, { oldObjectsEverywhere: true });
+    const decided = decideHandover(inventory);
+    for (const warning of decided.warnings) terminal.warn(warning);
+    const controllers = inventory.cluster?.ackControllers ?? [];
+    const reader = args.skipAwsCheck ? undefined : await openAwsReader(args);
+    try {
+      const items = reader ? await checkHandoverWithAws(decided.items, session.client, { reader, controllers }, args.refreshSpec) : decided.items;
+      const ready = items.filter((item) => item.action === 'hand-over');
+      if (items.length > 0) terminal.info(table(items));
+      if (reader) reportDrift(items, terminal, args.refreshSpec);
+      else for (const item of ready) terminal.warn(`--skip-aws-check: ${item.object.kind}/${item.object.metadata.name} was not compared with AWS; a rollback by ACK is not ruled out`);
+      const keptForAws = items.filter((item) => item.keptForAws);
+
+      if (args.dryRun || ready.length === 0) {
+        terminal.info(args.dryRun ? `dry run: ${ready.length} object(s) would be handed over; nothing was changed` : 'nothing to hand over');
+        await printMachine(args, items);
+        finish(keptForAws, []);
+        return;
+      }
       await confirmOrRefuse(terminal, args.yes, 'hand over', `Let ACK manage ${ready.length} AWS resource(s)? ACK will then change AWS to match each object's spec.`);
       const failures: string[] = [];
+      const ended: HandoverItem[] = [];
       for (const item of ready) {
         try {
-          await handOver(item, session.client, args.deletionPolicy);
+          if (reader) ended.push(await releaseChecked(item, session.client, { reader, controllers, siblings: ready.map((candidate) => candidate.object) }, { refreshSpec: args.refreshSpec, deletionPolicy: args.deletionPolicy }));
+          else {
+            await handOver(item, session.client, args.deletionPolicy);
+            ended.push(item);
+          }
         } catch (error) {
           if (!(error instanceof MigrateError)) throw error;
           failures.push(`${item.object.kind}/${item.object.metadata.name}: ${error.message}`);
         }
       }
-      // ACK reconciles on spec changes only; an annotation change takes effect at its next periodic resync.
-      terminal.info(`handed over ${ready.length - failures.length}; ACK applies it at its next resync of each object`);
+      const keptAtRelease = ended.filter((item) => item.action === 'keep');
+      for (const item of keptAtRelease) terminal.warn(`${item.object.kind}/${item.object.metadata.name} kept read-only: ${item.reason}`);
+      terminal.info(`handed over ${ended.length - keptAtRelease.length}; ${TAKES_EFFECT}`);
+      await printMachine(args, items.map((item) => ended.find((candidate) => candidate.object.metadata.uid === item.object.metadata.uid) ?? item));
       if (failures.length > 0) throw new PartialFailure(`${failures.length} object(s) could not be handed over: ${failures.join('; ')}`);
+      finish([...keptForAws, ...keptAtRelease], failures);
+    } finally {
+      reader?.close();
     }
-    const machine = await machineOutput({ items: items.map((item) => ({ kind: item.object.kind, namespace: item.object.metadata.namespace, name: item.object.metadata.name, action: item.action, reason: item.reason })) }, args.output, args.jq);
-    if (machine) process.stdout.write(machine);
   });
+}
+
+async function printMachine(args: HandoverArgs, items: HandoverItem[]): Promise<void> {
+  if (args.output === 'yaml' && args.refreshSpec) {
+    // The refreshed manifests themselves, so that a GitOps repository can take them before (or instead of) the run.
+    process.stdout.write(toYamlStream(items.filter((item) => item.refresh).map(refreshedManifest)));
+    return;
+  }
+  const machine = await machineOutput({
+    items: items.map((item) => ({
+      kind: item.object.kind,
+      namespace: item.object.metadata.namespace,
+      name: item.object.metadata.name,
+      action: item.action,
+      reason: item.reason,
+      ...(item.aws ? { aws: item.aws.state } : {}),
+      ...(item.aws?.state === 'drifted' ? { differences: item.aws.differences } : {}),
+    })),
+  }, args.output, args.jq);
+  if (machine) process.stdout.write(machine);
+}
+
+function finish(kept: HandoverItem[], failures: string[]): void {
+  if (kept.length === 0 || failures.length > 0) return;
+  const drifted = kept.some((item) => item.aws?.state === 'drifted');
+  throw new SafetyRefusal(
+    `${kept.length} object(s) kept read-only because AWS differs from their spec, their AWS resource is gone, or AWS could not be read: ${kept.map((item) => `${item.object.kind}/${item.object.metadata.name}`).join(', ')}${drifted ? '; run handover --refresh-spec to take AWS\'s current values into their spec first' : ''}`,
+  );
 }

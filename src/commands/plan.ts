@@ -5,15 +5,21 @@ import { buildPlan, mergePlans, type MigrationPlan } from '../core/plan.ts';
 import { machineOutput, writePieces } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { addPlanTables, emptyPlanTables, renderPlan, renderPlanTables } from '../ui/views.ts';
-import { planOptionsOf, withAdoptionFlags, withCommonFlags, type AdoptionArgs, type CommonArgs } from './flags.ts';
-import { inventoriesFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
+import { reportTargetsInAws, type AwsTargetReport } from '../core/aws-report.ts';
+import type { AckControllerInstall } from '../core/controllers.ts';
+import { renderAwsReport } from '../ui/views.ts';
+import { planOptionsOf, profilesByAccount, withAdoptionFlags, withAwsFlags, withCommonFlags, type AdoptionArgs, type AwsArgs, type CommonArgs } from './flags.ts';
+import { inventoriesFromCluster, inventoryFromFile, openAwsReader, prepare, withSession } from './session.ts';
 
-export type PlanArgs = CommonArgs & AdoptionArgs;
+export type PlanArgs = CommonArgs & AdoptionArgs & AwsArgs & { aws: boolean };
 
 export const planCommand = {
   command: 'plan',
   describe: 'Show what adoption and cleanup would do (changes nothing)',
-  builder: (yargs: Argv) => withAdoptionFlags(withCommonFlags(yargs)),
+  builder: (yargs: Argv) =>
+    withAwsFlags(withAdoptionFlags(withCommonFlags(yargs))).options({
+      aws: { type: 'boolean', default: false, describe: 'also read AWS: whether each resource exists where ACK will look, and whether adopted ones drifted since adoption' },
+    }),
   handler: async (argv: unknown) => runPlan(argv as PlanArgs),
 };
 
@@ -43,8 +49,40 @@ async function planTablesFromCluster(args: PlanArgs, terminal: Terminal): Promis
   });
 }
 
+/** The plan and, for each target, what AWS holds (read only), for --aws. */
+async function planWithAws(args: PlanArgs, terminal: Terminal): Promise<{ plan: MigrationPlan; aws: AwsTargetReport[] }> {
+  const reader = await openAwsReader(args);
+  try {
+    const report = async (plan: MigrationPlan, controllers: AckControllerInstall[], client: Parameters<typeof reportTargetsInAws>[1]) =>
+      await reportTargetsInAws(plan.targets.map((target) => ({ ackKind: target.ackKind, namespace: target.namespace, name: target.name, identifiers: target.identifiers, region: target.region })), client, { reader, controllers });
+    if (args.fromFile) {
+      const plan = buildPlan(inventoryFromFile(args.fromFile, args), planOptionsOf(args));
+      return { plan, aws: await report(plan, [], undefined) };
+    }
+    return await withSession(args, terminal, async (session) => {
+      const plans: MigrationPlan[] = [];
+      let controllers: AckControllerInstall[] = [];
+      for await (const inventory of inventoriesFromCluster(session, args, PLAN_READING(args))) {
+        controllers = inventory.cluster?.ackControllers ?? controllers;
+        plans.push(buildPlan(inventory, planOptionsOf(args)));
+      }
+      const plan = mergePlans(plans);
+      return { plan, aws: await report(plan, controllers, session.client) };
+    });
+  } finally {
+    reader.close();
+  }
+}
+
 async function runPlan(args: PlanArgs): Promise<void> {
+  profilesByAccount(args);
   const terminal = await prepare(args);
+  if (args.aws) {
+    const { plan, aws } = await planWithAws(args, terminal);
+    const machine = await machineOutput({ ...plan, aws }, args.output, args.jq);
+    process.stdout.write(machine ?? `${renderPlan(plan, terminal.color, args.output === 'wide')}${renderAwsReport(aws, terminal.color)}`);
+    return;
+  }
   if (!args.fromFile && (args.output === 'table' || args.output === 'wide')) {
     writePieces(await planTablesFromCluster(args, terminal));
     return;

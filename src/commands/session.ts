@@ -10,7 +10,8 @@ import type { Inventory } from '../core/inventory.ts';
 import { KubeClient } from '../kube/client.ts';
 import type { LoadedConfig } from '../kube/config.ts';
 import { createTerminal, type Terminal } from '../ui/terminal.ts';
-import { selectedKinds, validateCommon, type CommonArgs } from './flags.ts';
+import type { AwsReader } from '../aws/reader.ts';
+import { profilesByAccount, selectedKinds, validateCommon, type AwsArgs, type CommonArgs } from './flags.ts';
 import { validateJqFilter } from '../ui/jq.ts';
 
 export interface Session {
@@ -99,4 +100,11 @@ export function inventoryFromFile(file: string, args: CommonArgs): Inventory {
       matchesLabels(object.metadata.labels),
   );
   return inventory;
+}
+
+/** The AWS reader, with the SDK loaded only now: commands that never read AWS never pay for it. */
+export async function openAwsReader(args: AwsArgs): Promise<AwsReader & { close(): void }> {
+  const profiles = profilesByAccount(args);
+  const { AwsClient } = await import('../aws/client.ts');
+  return new AwsClient({ profile: args.awsProfile, profilesByAccount: profiles });
 }

@@ -1,7 +1,9 @@
 // Writes each object, exactly as read, to the backup directory and fsyncs it before anything about it changes.
-// A file is never overwritten: its name carries the object's resourceVersion, so reruns only add files.
+// A file is never overwritten: its name carries the object's resourceVersion, so reruns only add files. Backups
+// hold whole objects, whose environment and hyperparameters can carry credentials: files are 0600 and the
+// directories made for them 0700 whatever the umask, as kubectl treats a kubeconfig.
 
-import { link, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { KubeObject } from '../kube/objects.ts';
@@ -27,10 +29,54 @@ async function fsyncDirectory(directory: string): Promise<void> {
   }
 }
 
+const FILE_MODE = 0o600;
+const DIRECTORY_MODE = 0o700;
+
+/** Directories this process has made ready: created 0700 where missing, swept of dead runs' temporary files. */
+const readyDirectories = new Map<string, Promise<void>>();
+
+/**
+ * Creates the directory and any missing parent 0700 (mkdir's mode is narrowed by the umask, hence the chmod), and,
+ * once per process, removes temporary files that runs no longer alive left in it (a killed run leaves its own,
+ * under its own process id). A live process's files are left alone: another run may be writing them.
+ */
+function prepareDirectory(directory: string): Promise<void> {
+  let ready = readyDirectories.get(directory);
+  if (!ready) {
+    ready = (async () => {
+      const first = await mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
+      if (first !== undefined) {
+        const top = path.resolve(first);
+        for (let created = path.resolve(directory); created.startsWith(top); created = path.dirname(created)) await chmod(created, DIRECTORY_MODE);
+      }
+      for (const name of await readdir(directory)) {
+        const pid = /\.(\d+)\.partial$/.exec(name)?.[1];
+        if (pid !== undefined && !processAlive(Number(pid))) await unlink(path.join(directory, name)).catch(() => undefined);
+      }
+    })();
+    ready.catch(() => readyDirectories.delete(directory));
+    readyDirectories.set(directory, ready);
+  }
+  return ready;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 /** A copy of the object under a temporary name, written but not yet synced. */
 async function writeUnsynced(partial: string, object: KubeObject): Promise<FileHandle> {
-  const handle = await open(partial, 'w');
+  const handle = await open(partial, 'w', FILE_MODE);
   try {
+    // A file left under this name keeps its mode through open; the umask narrows a new one's.
+    await handle.chmod(FILE_MODE);
     await handle.writeFile(yaml.dump(object, { noRefs: true, lineWidth: -1 }));
   } catch (error) {
     await handle.close();
@@ -63,7 +109,7 @@ export async function writeBackups(directory: string, objects: KubeObject[]): Pr
   const files = objects.map((object) => backupFileFor(directory, object));
   const partials = files.map((file) => `${file}.${process.pid}.partial`);
   const directories = [...new Set(files.map((file) => path.dirname(file)))];
-  await Promise.all(directories.map((folder) => mkdir(folder, { recursive: true })));
+  await Promise.all(directories.map(prepareDirectory));
   const written = await Promise.allSettled(partials.map((partial, index) => writeUnsynced(partial, objects[index]!)));
   const handles = written.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   try {

@@ -18,6 +18,8 @@ export type CleanupVerdict =
 export interface CleanupItem {
   source: PlannedSource;
   verdict: CleanupVerdict;
+  /** Kept because of what AWS showed, or could not show, about one of its adopted resources. */
+  keptForAws?: boolean;
 }
 
 export function decideCleanup(plan: MigrationPlan, options: CleanupOptions): CleanupItem[] {

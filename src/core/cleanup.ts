@@ -1,7 +1,9 @@
 // Removes old objects that cleanup-plan allows, one guarded step at a time, so that killing the process at any
 // moment and running again converges with nothing lost:
 //   re-read -> check it is the object planned (uid) -> back it up (fsync) -> drop finalizers (resourceVersion guard)
-//   -> delete (uid precondition). 404 counts as done; 409 is re-read and retried.
+//   -> delete (uid and the resourceVersion the finalizer patch returned). 404 counts as done; 409 is re-read and
+//   retried, except when the re-read shows the old operator's finalizer back: then the old operator is alive and the
+//   whole run stops.
 
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict, isNotFound } from '../kube/errors.ts';
@@ -12,7 +14,7 @@ import type { CleanupItem } from './cleanup-plan.ts';
 import { operatorsActingOn, type OldOperatorInstall } from './controllers.ts';
 import { ForbiddenError, MigrateError, SafetyRefusal } from '../errors.ts';
 import type { ClusterFacts } from './inventory.ts';
-import { OLD_KINDS, type OldKind } from './kinds.ts';
+import { OLD_FINALIZERS, OLD_KINDS, type OldKind } from './kinds.ts';
 
 export type CleanupResult = 'deleted' | 'already-gone' | 'replaced' | 'failed';
 
@@ -89,16 +91,23 @@ export async function runCleanup(items: CleanupItem[], client: KubeClient, optio
   const reading = readAndBackUp(items, client, options.backupDirectory, backedUp, record)
     .catch((error: unknown) => void (readFailure = error))
     .finally(() => backedUp.close());
+  // The first writer that fails unexpectedly or meets a live old operator stops every writer from taking another
+  // object, and the reader too; writes already under way finish, each guarded by its own preconditions.
+  let stopped: { error: unknown } | undefined;
   const writer = async (): Promise<void> => {
-    for (let next = await backedUp.shift(); next; next = await backedUp.shift()) record(await cleanOne(next, client, options.backupDirectory));
+    for (let next = await backedUp.shift(); next && !stopped; next = await backedUp.shift()) {
+      try {
+        record(await cleanOne(next, client, options.backupDirectory));
+      } catch (error) {
+        stopped ??= { error };
+        backedUp.close();
+      }
+    }
   };
-  try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, writer));
-  } finally {
-    // A writer that failed unexpectedly stops the reader too, instead of leaving it waiting for room.
-    backedUp.close();
-  }
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, writer));
+  backedUp.close();
   await reading;
+  if (stopped) throw stopped.error;
   if (readFailure) throw readFailure;
   return outcomes;
 }
@@ -167,13 +176,18 @@ function withTypeOf(item: CleanupItem, live: KubeObject): KubeObject {
 
 /**
  * Drops the finalizers and deletes one object already backed up as read. After a conflict the object is read
- * again on its own and backed up again before the next attempt.
+ * again on its own and backed up again before the next attempt. The delete carries the resourceVersion the
+ * finalizer patch returned, so it lands only on the object exactly as cleanup left it: a running old operator that
+ * put its finalizer back in between makes it fail (409) instead of starting a deletion that operator would carry
+ * out in AWS. Throws SafetyRefusal when that happened.
  */
 async function cleanOne(start: BackedUp, client: KubeClient, backupDirectory: string): Promise<CleanupOutcome> {
   const { item } = start;
   const { source } = item;
   const kind = kindOf(item);
   let backup = start.backup;
+  /** True once the delete was sent: a 409 then means the object changed after cleanup's own last write to it. */
+  let deleteSent = false;
   try {
     for (let attempt = 0; ; attempt += 1) {
       let live: KubeObject;
@@ -186,13 +200,22 @@ async function cleanOne(start: BackedUp, client: KubeClient, backupDirectory: st
       if (source.uid && live.metadata.uid !== source.uid) {
         return { item, result: 'replaced', message: REPLACED };
       }
+      // Back after cleanup removed it, or put on an object cleanup found without one: either way, an operator acts.
+      if (deleteSent && hasOldFinalizer(live)) {
+        throw new SafetyRefusal(
+          `the old operator is alive: its finalizer is back on ${source.kind} ${source.namespace}/${source.name}, which cleanup was deleting; cleanup stopped, and every object not removed by then was left alone: stop the old operator (its Deployment and any copy running outside the cluster) and run cleanup again`,
+        );
+      }
       if (attempt > 0) backup = await writeBackup(backupDirectory, withTypeOf(item, live));
+      deleteSent = false;
       try {
+        let guard = live;
         if ((live.metadata.finalizers ?? []).length > 0) {
           // The resourceVersion makes this a compare-and-swap: a concurrent change gives 409 and a fresh look.
-          await client.mergePatch(kind, source.name, source.namespace, { metadata: { resourceVersion: live.metadata.resourceVersion, finalizers: null } });
+          guard = await client.mergePatch(kind, source.name, source.namespace, { metadata: { resourceVersion: live.metadata.resourceVersion, finalizers: null } });
         }
-        await client.delete(kind, source.name, source.namespace, { uid: live.metadata.uid! });
+        deleteSent = true;
+        await client.delete(kind, source.name, source.namespace, { uid: live.metadata.uid!, resourceVersion: guard.metadata.resourceVersion! });
         return { item, result: 'deleted', backup };
       } catch (error) {
         if (isNotFound(error)) return { item, result: 'already-gone', backup };
@@ -201,9 +224,15 @@ async function cleanOne(start: BackedUp, client: KubeClient, backupDirectory: st
       }
     }
   } catch (error) {
-    if (!(error instanceof MigrateError)) throw error;
+    if (error instanceof SafetyRefusal || !(error instanceof MigrateError)) throw error;
     return { item, result: 'failed', message: error.message, backup };
   }
+}
+
+const OLD_FINALIZER_NAMES: readonly string[] = Object.values(OLD_FINALIZERS);
+
+function hasOldFinalizer(object: KubeObject): boolean {
+  return (object.metadata.finalizers ?? []).some((finalizer) => OLD_FINALIZER_NAMES.includes(finalizer));
 }
 
 /** Old kinds that still have at least one object anywhere in the cluster (reads one item per kind at most). */

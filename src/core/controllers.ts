@@ -43,6 +43,8 @@ export interface AckControllerInstall {
   reconcileResources: string[] | undefined;
   /** AWS_CA_BUNDLE in its environment. */
   caBundle: boolean;
+  /** --aws-region (or AWS_REGION): where it looks for a resource whose object names no region. */
+  awsRegion?: string | undefined;
 }
 
 const OLD_OPERATOR_IMAGE = /(^|\/)amazon-sagemaker-operator-for-k8s$/;
@@ -109,6 +111,7 @@ export function findAckControllers(deployments: DeploymentFacts[]): AckControlle
         watchSelectors: flags.get('watch-selectors') || undefined,
         reconcileResources: list('reconcile-resources'),
         caBundle: (container.env['AWS_CA_BUNDLE'] ?? '') !== '',
+        awsRegion: flags.get('aws-region') || container.env['AWS_REGION'] || undefined,
       });
     }
   }

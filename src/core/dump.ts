@@ -17,6 +17,7 @@ export function parseDump(text: string, source: string): Inventory {
     const line = (error as yaml.YAMLException).mark?.line;
     throw new UsageError(`${source} is not valid YAML or JSON${line === undefined ? '' : ` (line ${line + 1})`}: ${reason}`);
   }
+  refuseAliases(documents, source);
   if (documents.length === 0) throw new UsageError(`${source} is empty: pass the output of \`kubectl get <kinds> -A -o yaml\``);
   const objects = documents.flatMap((document, index) => flatten(document, `${source} document ${index + 1}`));
   const inventory: Inventory = { oldObjects: [], ackObjects: [], adoptedResources: [] };
@@ -27,6 +28,26 @@ export function parseDump(text: string, source: string): Inventory {
     else if (ackKindByGroupKind(group, object.kind)) inventory.ackObjects.push(withNamespace(object));
   }
   return inventory;
+}
+
+/**
+ * `kubectl get -o yaml` never writes anchors and aliases. The YAML reader shares one node among its aliases, so a
+ * mapping or sequence reached twice is an alias; aliases of aliases nested a few levels deep stand for billions of
+ * nodes, which everything that walks the objects afterwards would expand until memory runs out. Scalars are copied,
+ * never shared, so an alias of one is harmless and allowed.
+ */
+function refuseAliases(documents: unknown[], source: string): void {
+  const seen = new Set<object>();
+  const pending: unknown[] = [...documents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if (seen.has(node)) {
+      throw new UsageError(`${source} uses YAML aliases (*name) of mappings or lists, which \`kubectl get -o yaml\` never writes: export the objects with kubectl again`);
+    }
+    seen.add(node);
+    for (const child of Object.values(node)) pending.push(child);
+  }
 }
 
 function flatten(document: unknown, where: string): KubeObject[] {

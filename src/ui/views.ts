@@ -5,6 +5,8 @@ import type { AdoptionState } from '../core/adoption-state.ts';
 import type { AdoptOutcome } from '../core/adopt.ts';
 import type { MigrationPlan, PlannedTarget } from '../core/plan.ts';
 import type { StatusReport } from '../core/status.ts';
+import { describeDifference } from '../core/aws-drift.ts';
+import type { AwsTargetReport } from '../core/aws-report.ts';
 import { formatTable, tableLines } from './table.ts';
 
 export function stateColor(color: ChalkInstance, state: AdoptionState | string): string {
@@ -131,4 +133,19 @@ export function renderStatus(report: StatusReport, color: ChalkInstance, wide: b
     ? `${report.syncErrors} adopted resource(s) report a sync error from ACK (adopted all the same; -o wide shows the messages)\n`
     : '';
   return formatTable(['old object', 'old', 'ack object', 'state', 'ack', ...(wide ? ['message'] : [])], rows) + '\n' + summary + syncNote;
+}
+
+/** `plan --aws` and `status --aws`: what AWS holds for each target, and each field ACK would change back. */
+export function renderAwsReport(reports: AwsTargetReport[], color: ChalkInstance): string {
+  if (reports.length === 0) return '';
+  const awsColor = (state: AwsTargetReport['aws']): string =>
+    state === 'in-aws' ? color.green(state) : state === 'drifted' || state === 'not-in-aws' ? color.red(state) : color.yellow(state);
+  const lines = [`\nAWS (read only):\n`, ...tableLines(['namespace', 'ack object', 'region', 'aws', 'detail'], reports.map((report) => [
+    report.namespace, `${report.ackKind}/${report.name}`, report.region ?? '', awsColor(report.aws), report.detail,
+  ]))];
+  for (const report of reports.filter((candidate) => candidate.differences)) {
+    lines.push(`${report.namespace}/${report.ackKind}/${report.name}:\n`);
+    for (const difference of report.differences!) lines.push(`  ${describeDifference(difference)}\n`);
+  }
+  return lines.join('');
 }

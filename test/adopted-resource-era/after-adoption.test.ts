@@ -31,7 +31,7 @@ const readOnly = (object: KubeObject): string | undefined => object.metadata.ann
 test('handover before cleanup keeps every object ACK created from an AdoptedResource: their old objects are still there', async (t) => {
   const client = closeAfter(t, adminClient());
   const namespace = await adoptedByAdoptedResources(t, client, 'ar-handover-early');
-  const handover = await runPlugin(['handover', '-n', namespace, '--yes', '-o', 'json'], { kubeconfig: testKubeconfig() });
+  const handover = await runPlugin(['handover', '--skip-aws-check', '-n', namespace, '--yes', '-o', 'json'], { kubeconfig: testKubeconfig() });
   t.is(handover.code, 0, handover.stderr);
   const items = (JSON.parse(handover.stdout) as { items: Array<{ action: string; reason: string }> }).items;
   t.true(items.length >= 4);
@@ -45,7 +45,7 @@ test('after cleanup, status shows each migrated object with its old object gone,
   const namespace = await adoptedByAdoptedResources(t, client, 'ar-after-cleanup');
   const targets = await objectsOfKinds(client, ACK_TYPES, namespace);
   for (const target of targets) t.is(target.metadata.annotations?.['kubectl-sagemaker-migrate/sources']?.length ? 'carried' : 'missing', 'carried', `${target.kind}/${target.metadata.name} names its old objects`);
-  t.is((await runPlugin(['cleanup', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() })).code, 0);
+  t.is((await runPlugin(['cleanup', '--skip-aws-check', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() })).code, 0);
 
   const status = await runPlugin(['status', '-n', namespace, '-o', 'json'], { kubeconfig: testKubeconfig() });
   t.is(status.code, 0, status.stderr);
@@ -55,7 +55,7 @@ test('after cleanup, status shows each migrated object with its old object gone,
   t.true(report.rows.some((row) => row.source === `HostingDeployment ${namespace}/host-xgboost`));
   t.is(report.summary.adopted, targets.length);
 
-  const handover = await runPlugin(['handover', '-n', namespace, '--yes'], { kubeconfig: testKubeconfig() });
+  const handover = await runPlugin(['handover', '--skip-aws-check', '-n', namespace, '--yes'], { kubeconfig: testKubeconfig() });
   t.is(handover.code, 0, handover.stderr);
   for (const object of await objectsOfKinds(client, ACK_TYPES, namespace)) t.is(readOnly(object), undefined);
 });
@@ -81,7 +81,7 @@ test('handover keeps an object whose origin cannot be established (made before s
   await waitForObjects(client, [{ apiVersion: 'sagemaker.services.k8s.aws/v1alpha1', kind: 'Model', metadata: { name: 'old-style' } }], namespace, (object) => Boolean(object.status?.['conditions']));
   await client.delete(ADOPTED_RESOURCE_TYPE, 'model-old-style', namespace);
 
-  const handover = await runPlugin(['handover', '-n', namespace, '--yes', '-o', 'json'], { kubeconfig: testKubeconfig() });
+  const handover = await runPlugin(['handover', '--skip-aws-check', '-n', namespace, '--yes', '-o', 'json'], { kubeconfig: testKubeconfig() });
   t.is(handover.code, 0, handover.stderr);
   const [item] = (JSON.parse(handover.stdout) as { items: Array<{ action: string; reason: string }> }).items;
   t.like(item, { action: 'keep' });

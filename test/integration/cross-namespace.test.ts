@@ -37,7 +37,7 @@ test('adopt -n B makes no second ACK object for a training job already adopted i
   t.deepEqual(await client.listAll(ACK_KINDS.TrainingJob, { namespace: second }), []);
   t.is((await client.listAll(ACK_KINDS.TrainingJob, { namespace: first.namespace })).length, 1);
 
-  const cleanup = await runPlugin(['cleanup', '-n', second, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const cleanup = await runPlugin(['cleanup', '--skip-aws-check', '-n', second, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(cleanup.code, 0, cleanup.stderr);
 });
 

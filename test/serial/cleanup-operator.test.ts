@@ -8,8 +8,9 @@ import { OLD_KINDS } from '../../src/core/kinds.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { adoptedNamespace, backupDirectory } from '../support/adopted-scenario.ts';
 import { runPlugin } from '../support/cli.ts';
-import { adminClient, testKubeconfig } from '../support/cluster.ts';
+import { adminClient, objectVersions, testKubeconfig } from '../support/cluster.ts';
 import { collectCrds } from '../support/crds.ts';
+import { BUILTIN_TYPES } from '../../src/kube/objects.ts';
 import { DEPLOYMENT_TYPE, deployment, ensureNamespace } from '../support/deployments.ts';
 import { CRD_TYPE, installCrds } from '../support/install-crds.ts';
 
@@ -36,6 +37,8 @@ async function removeOperator(namespace: string): Promise<void> {
   }
 }
 
+const versions = (namespace: string): ReturnType<typeof objectVersions> => objectVersions(client, OLD_KINDS, namespace);
+
 async function oldObjectCount(namespace: string): Promise<number> {
   let count = 0;
   for (const kind of OLD_KINDS) count += (await client.listAll(kind, { namespace })).length;
@@ -54,11 +57,11 @@ test('cleanup refuses while a cluster-wide old operator runs, names it, and chan
   await ensureNamespace(client, OPERATOR_NAMESPACE);
   await client.create(DEPLOYMENT_TYPE, oldOperator(OPERATOR_NAMESPACE));
   t.teardown(() => removeOperator(OPERATOR_NAMESPACE));
-  const before = await oldObjectCount(namespace);
-  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--force', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const before = await versions(namespace);
+  const result = await runPlugin(['cleanup', '--skip-aws-check', '-n', namespace, '--yes', '--force', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(result.code, 5);
   t.regex(result.stderr, /the old operator is still running: deployment sagemaker-k8s-operator-system\/sagemaker-k8s-operator-controller-manager \(scaled to 1 replica\(s\)\)/);
-  t.is(await oldObjectCount(namespace), before);
+  t.deepEqual(await versions(namespace), before, 'no object was written to, finalizers included');
   const plan = await runPlugin(['plan', '-n', namespace, '-o', 'json'], { kubeconfig: testKubeconfig() });
   t.regex(plan.stdout, /uninstall it first/);
 });
@@ -68,8 +71,36 @@ test('an old operator scaled to zero with no pods counts as stopped', async (t) 
   await ensureNamespace(client, OPERATOR_NAMESPACE);
   await client.create(DEPLOYMENT_TYPE, oldOperator(OPERATOR_NAMESPACE, { replicas: 0 }));
   t.teardown(() => removeOperator(OPERATOR_NAMESPACE));
-  const result = await runPlugin(['cleanup', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const result = await runPlugin(['cleanup', '--skip-aws-check', '--skip-aws-check', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(result.code, 0, result.stderr);
+  t.is(await oldObjectCount(namespace), 0);
+});
+
+// Catches a running check that reads only the Deployment's replicas (seen failing with livePods ignored in
+// src/core/controllers.ts): the test control plane runs no kubelet, so the pod is an API object whose status says
+// Running, which is all the plugin can see of a pod anyway. Once the pod has ended, the same cleanup goes ahead.
+test('an old operator scaled to zero whose pod still runs blocks cleanup (exit 5), and nothing is written until the pod has ended', async (t) => {
+  const { namespace } = await adoptedNamespace(t, client, 'op-pod');
+  await ensureNamespace(client, OPERATOR_NAMESPACE);
+  await client.create(DEPLOYMENT_TYPE, oldOperator(OPERATOR_NAMESPACE, { replicas: 0 }));
+  t.teardown(() => removeOperator(OPERATOR_NAMESPACE));
+  const pod = `${OPERATOR}-7d4b9c6f5-x2x8q`;
+  await client.create(BUILTIN_TYPES.pod, {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: pod, namespace: OPERATOR_NAMESPACE, labels: { 'control-plane': 'controller-manager' } },
+    spec: { containers: [{ name: 'manager', image: '957583890962.dkr.ecr.us-east-1.amazonaws.com/amazon-sagemaker-operator-for-k8s:v1' }] },
+  });
+  t.teardown(() => client.delete(BUILTIN_TYPES.pod, pod, OPERATOR_NAMESPACE).catch(() => undefined));
+  await client.patchStatus(BUILTIN_TYPES.pod, pod, OPERATOR_NAMESPACE, { status: { phase: 'Running' } });
+  const before = await versions(namespace);
+  const blocked = await runPlugin(['cleanup', '--skip-aws-check', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  t.is(blocked.code, 5, blocked.stderr);
+  t.regex(blocked.stderr, /the old operator is still running: deployment sagemaker-k8s-operator-system\/sagemaker-k8s-operator-controller-manager \(1 pod\(s\) alive\)/);
+  t.deepEqual(await versions(namespace), before, 'no object was written to, finalizers included');
+
+  await client.patchStatus(BUILTIN_TYPES.pod, pod, OPERATOR_NAMESPACE, { status: { phase: 'Succeeded' } });
+  const allowed = await runPlugin(['cleanup', '--skip-aws-check', '-n', namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  t.is(allowed.code, 0, allowed.stderr);
   t.is(await oldObjectCount(namespace), 0);
 });
 
@@ -78,10 +109,11 @@ test('a namespaced old operator blocks only the namespace it watches', async (t)
   const other = await adoptedNamespace(t, client, 'op-other');
   await client.create(DEPLOYMENT_TYPE, oldOperator(watched.namespace, { watch: watched.namespace }));
   t.teardown(() => removeOperator(watched.namespace));
-  const blocked = await runPlugin(['cleanup', '-n', watched.namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const before = await versions(watched.namespace);
+  const blocked = await runPlugin(['cleanup', '--skip-aws-check', '-n', watched.namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(blocked.code, 5);
-  t.true((await oldObjectCount(watched.namespace)) > 0);
-  const allowed = await runPlugin(['cleanup', '-n', other.namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  t.deepEqual(await versions(watched.namespace), before, 'no object in the watched namespace was written to');
+  const allowed = await runPlugin(['cleanup', '--skip-aws-check', '-n', other.namespace, '--yes', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(allowed.code, 0, allowed.stderr);
   t.is(await oldObjectCount(other.namespace), 0);
 });
@@ -90,12 +122,12 @@ test('the old CRDs are kept while any object of theirs remains anywhere, and rem
   const { namespace } = await adoptedNamespace(t, client, 'crds');
   const elsewhere = await oldObjectCountEverywhere();
   t.true(elsewhere > 0, 'other test namespaces still hold old objects');
-  const refused = await runPlugin(['cleanup', '-n', namespace, '--yes', '--delete-crds', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const refused = await runPlugin(['cleanup', '--skip-aws-check', '--skip-aws-check', '-n', namespace, '--yes', '--delete-crds', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(refused.code, 5, refused.stderr);
   t.regex(refused.stderr, /old-operator objects remain in the cluster/);
   t.truthy(await client.get(CRD_TYPE, 'trainingjobs.sagemaker.aws.amazon.com'));
 
-  const everything = await runPlugin(['cleanup', '-A', '--yes', '--force', '--delete-crds', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
+  const everything = await runPlugin(['cleanup', '--skip-aws-check', '--skip-aws-check', '-A', '--yes', '--force', '--delete-crds', '--backup-dir', backupDirectory()], { kubeconfig: testKubeconfig() });
   t.is(everything.code, 0, everything.stderr);
   t.regex(everything.stderr, /deleted CRDs: trainingjobs\.sagemaker\.aws\.amazon\.com/);
   // The API server finishes a CRD deletion asynchronously, after its own cleanup finalizer.

@@ -37,3 +37,15 @@ export async function objectsOfKinds(client: KubeClient, kinds: readonly Resourc
   for (const kind of kinds) all.push(...(await client.listAll(kind, { namespace })));
   return all;
 }
+
+/**
+ * Each object's resourceVersion and finalizers, keyed by kind and name: the same before and after only when nothing
+ * was written to any of them (a count would not see finalizers stripped from objects that were then left).
+ */
+export async function objectVersions(client: KubeClient, kinds: readonly ResourceType[], namespace: string): Promise<Record<string, { resourceVersion: string | undefined; finalizers: string[] }>> {
+  const versions: Record<string, { resourceVersion: string | undefined; finalizers: string[] }> = {};
+  for (const object of await objectsOfKinds(client, kinds, namespace)) {
+    versions[`${object.kind}/${object.metadata.name}`] = { resourceVersion: object.metadata.resourceVersion, finalizers: object.metadata.finalizers ?? [] };
+  }
+  return versions;
+}
