@@ -24,6 +24,7 @@ import { OLD_KINDS } from '../../src/core/kinds.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AckAws } from '../support/ack-aws.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
+import { awsEnvironment } from '../support/aws-emulator.ts';
 import { readBackups } from '../support/adopted-scenario.ts';
 import { startAwsGateway, type AwsGateway } from '../support/aws-gateway.ts';
 import { adminClient, freshNamespace, objectsOfKinds, testKubeconfig } from '../support/cluster.ts';
@@ -55,9 +56,12 @@ mkdirSync(pluginDirectory);
 symlinkSync(asset('SMM_TEST_BINARY'), path.join(pluginDirectory, 'kubectl-sagemaker_migrate'));
 const pluginEnv = { PATH: `${pluginDirectory}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, HOME: directory, KUBECONFIG: testKubeconfig(), NO_COLOR: '1' };
 
+/** The plugin's environment with AWS at moto (cleanup and handover read AWS), as a user's AWS configuration would point it. */
+const pluginAwsEnv = (): Record<string, string> => ({ ...pluginEnv, ...awsEnvironment(moto, directory) });
+
 function migrate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['sagemaker-migrate', ...args], { env: pluginEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('kubectl', ['sagemaker-migrate', ...args], { env: pluginAwsEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -281,7 +285,7 @@ test.serial('with the operator stopped as the guide says, cleanup --yes (killed 
   const objects = await oldObjects();
   const backups = path.join(directory, 'backup');
 
-  const killed = spawn('kubectl', ['sagemaker-migrate', 'cleanup', '-n', namespace, '--yes', '--concurrency', '1', '--backup-dir', backups], { env: pluginEnv, stdio: 'ignore' });
+  const killed = spawn('kubectl', ['sagemaker-migrate', 'cleanup', '-n', namespace, '--yes', '--concurrency', '1', '--backup-dir', backups], { env: pluginAwsEnv(), stdio: 'ignore' });
   const exited = new Promise((resolve) => killed.once('exit', resolve));
   // Killed as soon as its first backup is on disk: part-way through, one object at a time.
   while (countFiles(backups) === 0 && killed.exitCode === null) await sleep(5);
