@@ -1,6 +1,6 @@
 // The rehearsal: the REAL old operator (built from its Go module) creates AWS resources in moto for old objects
 // written spec-only, then the built plugin migrates them as a user would. The ACK side is the ADOPTION SIMULATOR,
-// fed with what moto holds. Steps run in order and share one namespace, one moto and one operator process.
+// reading moto as the real controllers read AWS. Steps run in order and share one namespace, one moto and one operator process.
 //
 // What the 2021 operator cannot do here, and why (also in the README):
 // - It spawns no TrainingJob objects for a tuning job: moto 5.2.5 has no ListTrainingJobsForHyperParameterTuningJob
@@ -19,17 +19,21 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import yaml from 'js-yaml';
+import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
 import { OLD_KINDS } from '../../src/core/kinds.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
+import { AckAws } from '../support/ack-aws.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
+import { awsEnvironment } from '../support/aws-emulator.ts';
 import { readBackups } from '../support/adopted-scenario.ts';
 import { startAwsGateway, type AwsGateway } from '../support/aws-gateway.ts';
-import { adminClient, freshNamespace, testKubeconfig } from '../support/cluster.ts';
+import { adminClient, freshNamespace, objectsOfKinds, testKubeconfig } from '../support/cluster.ts';
 import { DEPLOYMENT_TYPE } from '../support/deployments.ts';
 import { ROOT } from '../support/environment.ts';
-import { describeAll, inventoryChanges, simulatedResources, startMoto, type DescribedResource, type Moto } from '../support/moto.ts';
+import { describeAll, inventoryChanges, startMoto, type DescribedResource, type Moto } from '../support/moto.ts';
 import { operatorDeployment, scaleOperatorDeployment, startOldOperator, type OldOperator } from '../support/old-operator.ts';
 import { oldType } from '../support/scenario.ts';
+import { simulatedKind } from '../support/simulated-aws.ts';
 
 const REGION = 'us-east-2';
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'rehearsal');
@@ -52,9 +56,12 @@ mkdirSync(pluginDirectory);
 symlinkSync(asset('SMM_TEST_BINARY'), path.join(pluginDirectory, 'kubectl-sagemaker_migrate'));
 const pluginEnv = { PATH: `${pluginDirectory}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, HOME: directory, KUBECONFIG: testKubeconfig(), NO_COLOR: '1' };
 
+/** The plugin's environment with AWS at moto (cleanup and handover read AWS), as a user's AWS configuration would point it. */
+const pluginAwsEnv = (): Record<string, string> => ({ ...pluginEnv, ...awsEnvironment(moto, directory) });
+
 function migrate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['sagemaker-migrate', ...args], { env: pluginEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('kubectl', ['sagemaker-migrate', ...args], { env: pluginAwsEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -202,13 +209,42 @@ test.serial('plan finds every AWS resource in moto exactly once, named as the op
   t.regex(JSON.stringify(plan.blockers), new RegExp(`old operator Deployment ${namespace}/sagemaker-k8s-operator-controller-manager is running`));
 });
 
-test.serial('adopt --wait adopts every AWS resource through the simulated ACK controllers, and status reports each adopted', async (t) => {
-  const simulator = new AdoptionSimulator(client, simulatedResources(await inventory()), { namespaces: [namespace], serves: { annotation: true, adoptedResource: false }, defaultRegion: REGION });
+test.serial('adopt --wait adopts every AWS resource through the simulated ACK controllers reading moto, and status reports each adopted', async (t) => {
+  // The simulated controllers read moto itself, as the real ones did in the recorded run (not through the gateway,
+  // whose corrections are for the old operator).
+  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace], serves: { annotation: true, adoptedResource: false }, defaultRegion: REGION, aws: { endpoint: moto.endpoint } });
   simulator.start();
   t.teardown(() => simulator.stop());
   const adopt = await migrate(['adopt', '-n', namespace, '--wait', '--timeout', '90s']);
   t.is(adopt.code, 0, adopt.stderr);
   t.deepEqual(simulator.awsWrites, [], 'observe-only adoption writes nothing to AWS');
+  // Each adopted spec is what moto describes, converted as ACK converts it (checked against the real controllers by
+  // test/integration/simulator-conformance.test.ts), not identifiers only nor the plugin's translation; except the
+  // ProcessingJob, whose rewrite the CRD refuses (moto's answer lacks required fields), so it keeps the plugin's spec.
+  // Seen failing with a simulator that adopts with identifiers only, as it did before it read moto.
+  const aws = new AckAws(client, moto.endpoint);
+  const adopted = (await objectsOfKinds(client, Object.values(ACK_KINDS), namespace)).filter((object) => object.metadata.annotations?.['services.k8s.aws/adopted'] === 'true');
+  t.is(adopted.length, (await inventory()).length);
+  for (const object of adopted) {
+    const kind = simulatedKind(object.apiVersion.split('/')[0], object.kind)!;
+    const described = await aws.read(kind, object.spec ?? {}, REGION);
+    if (object.kind === 'ProcessingJob') t.is(object.metadata.generation, 1, 'the refused rewrite left the spec as adopt made it');
+    else t.deepEqual(object.spec, described?.spec, `${object.kind}/${object.metadata.name}`);
+  }
+  // And, whatever the conversion, values only moto's answers hold (the operator's defaults among them).
+  const raw = await inventory();
+  for (const target of adopted.filter((object) => object.kind === 'ScalableTarget')) {
+    const inMoto = raw.find((resource) => resource.ackKind === 'ScalableTarget' && resource.identifiers['resourceID'] === target.spec?.['resourceID'])!.description;
+    t.like(target.spec, { minCapacity: inMoto['MinCapacity'], maxCapacity: inMoto['MaxCapacity'] });
+  }
+  for (const model of adopted.filter((object) => object.kind === 'Model')) {
+    const inMoto = raw.find((resource) => resource.ackKind === 'Model' && resource.identifiers['modelName'] === model.spec?.['modelName'])!.description;
+    const specContainer = (model.spec?.['primaryContainer'] ?? (model.spec?.['containers'] as unknown[] | undefined)?.[0]) as { image?: string } | undefined;
+    const motoContainer = (inMoto['PrimaryContainer'] ?? (inMoto['Containers'] as unknown[] | undefined)?.[0]) as { Image?: string } | undefined;
+    t.truthy(motoContainer?.Image);
+    t.is(specContainer?.image, motoContainer?.Image);
+    t.is(model.spec?.['enableNetworkIsolation'], inMoto['EnableNetworkIsolation']);
+  }
   const status = await migrate(['status', '-n', namespace, '-o', 'json']);
   t.is(status.code, 0, status.stderr);
   const report = JSON.parse(status.stdout) as { rows: Array<{ source: string; targets: Array<{ state: string }> }> };
@@ -249,7 +285,7 @@ test.serial('with the operator stopped as the guide says, cleanup --yes (killed 
   const objects = await oldObjects();
   const backups = path.join(directory, 'backup');
 
-  const killed = spawn('kubectl', ['sagemaker-migrate', 'cleanup', '-n', namespace, '--yes', '--concurrency', '1', '--backup-dir', backups], { env: pluginEnv, stdio: 'ignore' });
+  const killed = spawn('kubectl', ['sagemaker-migrate', 'cleanup', '-n', namespace, '--yes', '--concurrency', '1', '--backup-dir', backups], { env: pluginAwsEnv(), stdio: 'ignore' });
   const exited = new Promise((resolve) => killed.once('exit', resolve));
   // Killed as soon as its first backup is on disk: part-way through, one object at a time.
   while (countFiles(backups) === 0 && killed.exitCode === null) await sleep(5);

@@ -1,54 +1,77 @@
 // The adoption simulator against what the REAL sagemaker-controller v1.9.1 and applicationautoscaling-controller
-// v1.4.1 (ACK runtime v0.62) wrote when they adopted a migration by annotations (shared/reference/ack-observed/):
-// given the same AWS resources and the same objects, the simulator must leave the same objects, field by field.
+// v1.4.1 (ACK runtime v0.62) wrote when they adopted a migration by annotations (shared/reference/ack-observed/). The
+// two sides are built independently of that recording: AWS is moto, seeded with the Create calls of the recorded
+// resources in AWS's own shapes (test/fixtures/recorded-run/aws-seed.yaml); the starting objects are what today's
+// `adopt --dry-run=client` makes of old objects carrying the recorded names (old-objects.yaml). The recorded objects
+// are only the expected result, compared field by field (times and made-up ARN ids by their form).
 
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import test from 'ava';
+import yaml from 'js-yaml';
 import { ACK_KINDS, type AckKindName } from '../../src/core/ack-kinds.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
+import { startAwsEmulator, type AwsEmulator } from '../support/aws-emulator.ts';
+import { runPlugin } from '../support/cli.ts';
 import { adminClient, closeAfter, freshNamespace } from '../support/cluster.ts';
-import { asMotoDescribed, awsResourceOf, beforeAdoption, comparable, identifiersOf, recorded, RECORDINGS } from '../support/recorded-ack.ts';
+import { ROOT } from '../support/environment.ts';
+import { callAws } from '../support/moto.ts';
+import { comparableAcrossRuns, recorded, RECORDINGS } from '../support/recorded-ack.ts';
 import { waitForObjects } from '../support/waiting.ts';
 
-test('annotation adoption: the simulator writes what the real v1.9.1 / v1.4.1 controllers wrote, field by field', async (t) => {
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'recorded-run');
+
+let emulator: AwsEmulator;
+let manifests: KubeObject[];
+test.before(async () => {
+  emulator = await startAwsEmulator(mkdtempSync(path.join(tmpdir(), 'smm-conform-')));
+  for (const call of yaml.load(readFileSync(path.join(FIXTURES, 'aws-seed.yaml'), 'utf8')) as Array<{ service: 'sagemaker' | 'application-autoscaling'; action: string; input: Record<string, unknown> }>) {
+    await callAws(emulator.endpoint, call.service, 'us-west-2', call.action, call.input);
+  }
+  const adopt = await runPlugin(['adopt', '--dry-run=client', '--from-file', path.join(FIXTURES, 'old-objects.yaml'), '-o', 'yaml']);
+  if (adopt.code !== 0) throw new Error(`adopt --dry-run=client failed: ${adopt.stderr}`);
+  manifests = yaml.loadAll(adopt.stdout).filter(Boolean) as KubeObject[];
+});
+test.after.always(async () => {
+  await emulator?.stop();
+});
+
+const inNamespace = (object: KubeObject, namespace: string): KubeObject => ({ ...object, metadata: { ...object.metadata, namespace } });
+
+// Catches: a conversion of AWS's answers that differs from ACK's (a field name, a value, spec against status, empty
+// structs and lists), an adoption that loses the tags of the desired spec, and a plugin whose manifests no longer
+// give what ACK made of the recorded ones (names, annotations, labels, translated spec).
+test('annotation adoption: from today\'s adopt and moto, the simulator writes what the real v1.9.1 / v1.4.1 controllers wrote, field by field', async (t) => {
   const client = closeAfter(t, adminClient());
   const namespace = await freshNamespace(client, 'conform-annotation');
   const observed = recorded(RECORDINGS.annotationTargets);
-  const simulator = new AdoptionSimulator(
-    client,
-    observed.map((object) => asMotoDescribed(awsResourceOf(object, identifiersOf(object, [])))),
-    { namespaces: [namespace], runtime: 'v0.62' },
-  );
+  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace], runtime: 'v0.62', aws: { endpoint: emulator.endpoint } });
   simulator.start();
   t.teardown(() => simulator.stop());
-
-  // Generation 2 says ACK rewrote the spec: those objects start with their required fields only, so the rewrite must
-  // show. Generation 1 says it did not (same spec, or a rewrite the CRD rejected): those start as recorded.
-  for (const object of observed) {
-    const kind = ACK_KINDS[object.kind as AckKindName];
-    const rewritten = object.metadata.generation === 2;
-    const spec = rewritten ? Object.fromEntries(Object.entries(object.spec ?? {}).filter(([field]) => kind.requiredSpec.includes(field))) : object.spec ?? {};
-    await client.create(kind, beforeAdoption(object, namespace, spec));
-  }
+  t.deepEqual(manifests.map((object) => `${object.kind}/${object.metadata.name}`).sort(), observed.map((object) => `${object.kind}/${object.metadata.name}`).sort());
+  for (const object of manifests) await client.create(ACK_KINDS[object.kind as AckKindName], inNamespace(object, namespace));
   const adopted = await waitForObjects(client, observed, namespace, (object) => Boolean(object.status?.['conditions']));
   for (const [index, object] of adopted.entries()) {
-    t.deepEqual(comparable(object), comparable(observed[index]!), `${object.kind}/${object.metadata.name}`);
+    t.deepEqual(comparableAcrossRuns(object), comparableAcrossRuns(observed[index]!), `${object.kind}/${object.metadata.name}`);
   }
   t.deepEqual(simulator.awsWrites, [], 'read-only adoption writes nothing to AWS');
 });
 
+// Catches: an adoption that writes anything (finalizer, marker, status, condition) when AWS answers "not found".
 test('annotation adoption of a resource AWS does not have leaves the object exactly as it was created', async (t) => {
   const client = closeAfter(t, adminClient());
   const namespace = await freshNamespace(client, 'conform-missing');
-  const model: KubeObject = recorded(RECORDINGS.annotationTargets).find((object) => object.kind === 'Model')!;
-  const simulator = new AdoptionSimulator(client, [awsResourceOf(model, identifiersOf(model, []))], { namespaces: [namespace], runtime: 'v0.62' });
+  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace], runtime: 'v0.62', aws: { endpoint: emulator.endpoint } });
   simulator.start();
   t.teardown(() => simulator.stop());
-  const missing = beforeAdoption({ ...model, metadata: { ...model.metadata, name: 'missing-model' } }, namespace, { modelName: 'missing-model' });
-  missing.metadata.annotations!['services.k8s.aws/adoption-fields'] = JSON.stringify({ modelName: 'missing-model' });
+  const model = manifests.find((object) => object.kind === 'Model')!;
+  const missing = inNamespace({ ...model, metadata: { ...model.metadata, name: 'missing-model' }, spec: { ...model.spec, modelName: 'missing-model' } }, namespace);
+  missing.metadata.annotations = { ...missing.metadata.annotations, 'services.k8s.aws/adoption-fields': JSON.stringify({ modelName: 'missing-model' }) };
   const created = await client.create(ACK_KINDS.Model, missing);
-  // The simulator reconciles one kind's events in order: once a Model created later is adopted, the first was seen.
-  const probe = beforeAdoption(model, namespace, { modelName: model.spec!['modelName'] });
+  // The simulator reconciles one event at a time, in order: once a Model created later is adopted, the first was seen.
+  const probe = inNamespace(model, namespace);
   await client.create(ACK_KINDS.Model, probe);
   await waitForObjects(client, [probe], namespace, (object) => Boolean(object.status?.['conditions']));
   const after = await client.get(ACK_KINDS.Model, created.metadata.name, namespace);

@@ -66,8 +66,7 @@ test('after read-only is removed, the next resync rolls AWS back to the adoption
   const client = closeAfter(t, adminClient());
   const { namespace, stack, simulator, adopted } = await adoptedEndpointStack(t, client, emulator.endpoint, 'drift-rollback');
   await driftAws(stack);
-  await release(client, adopted, namespace);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await simulator.handled(await release(client, adopted, namespace));
   t.deepEqual(simulator.awsWrites, [], 'removing read-only triggers no reconcile');
   await simulator.resyncNow();
   t.deepEqual(writes(simulator), [
@@ -179,4 +178,39 @@ test('deleting a released object calls the kind\'s Delete in AWS unless its dele
   t.deepEqual(policies['ScalingPolicies'], [], 'the policy is gone from AWS');
   const described = await callAws(emulator.endpoint, 'sagemaker', stack.region, 'DescribeEndpoint', { EndpointName: stack.endpoint });
   t.is(described['EndpointStatus'], 'InService', 'the retained endpoint is still in AWS');
+});
+
+// Catches: a resync period that is never armed (the autoscaling objects of a released stack are rolled back at the
+// controller's next resync without anyone calling resyncNow).
+test('with a resync period, a released object is rolled back at the next resync without resyncNow', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace, stack, simulator, adopted } = await adoptedEndpointStack(t, client, emulator.endpoint, 'drift-period', { resyncMs: 300 });
+  await scaleTarget(emulator.endpoint, stack, 2, 8, allFalse);
+  await simulator.handled(await release(client, adopted, namespace));
+  for (let attempt = 0; attempt < 100 && simulator.awsWrites.length === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  await simulator.handled([]);
+  t.deepEqual(writes(simulator), [['RegisterScalableTarget', { ...target(stack), MinCapacity: 1, MaxCapacity: 4, SuspendedState: allFalse }]]);
+  t.like((await describeEndpointStack(emulator.endpoint, stack)).target, { MinCapacity: 1, MaxCapacity: 4 });
+});
+
+// Catches: a simulator that writes (or calls an update SageMaker does not have) for a kind whose controller cannot
+// update it, instead of ACK.Terminal "not implemented". The Model shows the observed "a tag added in AWS to an
+// adopted Model produced no diff".
+test('a released EndpointConfig that differs from AWS gets ACK.Terminal and no write; a Model tagged in AWS stays in sync', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const { namespace, stack, simulator, adopted } = await adoptedEndpointStack(t, client, emulator.endpoint, 'drift-terminal');
+  const [model, config] = adopted;
+  const modelArn = String((model!.status?.['ackResourceMetadata'] as { arn: string }).arn);
+  await callAws(emulator.endpoint, 'sagemaker', stack.region, 'AddTags', { ResourceArn: modelArn, Tags: [{ Key: 'cost-center', Value: '42' }] });
+  const variants = (config!.spec?.['productionVariants'] as Array<Record<string, unknown>>).map((variant) => ({ ...variant, instanceType: 'ml.m5.xlarge' }));
+  await client.mergePatch(ACK_KINDS.EndpointConfig, config!.metadata.name, namespace, { spec: { productionVariants: variants } });
+  await release(client, adopted, namespace);
+  await simulator.resyncNow();
+  t.deepEqual(simulator.awsWrites, []);
+  const conditionsOf = async (kind: 'Model' | 'EndpointConfig', name: string): Promise<string[]> =>
+    ((await client.get(ACK_KINDS[kind], name, namespace)).status?.['conditions'] as Array<{ type: string; status: string; message?: string }>).map(
+      (condition) => `${condition.type}=${condition.status}${condition.type === 'ACK.Terminal' ? ` ${condition.message}` : ''}`,
+    );
+  t.deepEqual(await conditionsOf('EndpointConfig', stack.config), ['ACK.Terminal=True not implemented', 'ACK.ResourceSynced=False', 'Ready=False']);
+  t.deepEqual(await conditionsOf('Model', stack.model), ['ACK.ResourceSynced=True', 'Ready=True']);
 });

@@ -50,6 +50,11 @@ interface AwsKind {
   update?(spec: Spec): AwsWrite;
   /** The kind's Delete call (sdkDelete). */
   delete(spec: Spec): AwsWrite;
+  /**
+   * Spec fields outside the Describe output: ReadOne starts from a copy of the desired object and sets only the
+   * output's fields, so these keep the desired value (the tags of a SageMaker resource, which Describe never returns).
+   */
+  keptFromDesired?: string[];
 }
 
 const text = (spec: Spec, field: string): string => String(spec[field] ?? '');
@@ -61,6 +66,7 @@ function sageMakerKind(kind: string, options: { update?: (spec: Spec) => AwsWrit
     service: 'sagemaker',
     describe: (spec) => ({ action: `Describe${kind}`, input: { [nameField]: text(spec, specField) }, pick: (answer) => answer }),
     arnField: `${kind}Arn`,
+    keptFromDesired: ['tags'],
     ...(options.update ? { update: options.update } : {}),
     delete: (spec) => ({ action: options.deleteAction ?? `Delete${kind}`, input: { [nameField]: text(spec, specField) } }),
   };
@@ -195,7 +201,7 @@ export class AckAws {
     return schema;
   }
 
-  /** ReadOne: the kind's Describe with the identifiers in `spec`; undefined when AWS says it does not exist. */
+  /** ReadOne of the desired `spec`: the kind's Describe with its identifiers; undefined when AWS says it does not exist. */
   async read(kind: SimulatedKind, spec: Spec, region: string): Promise<AwsReading | undefined> {
     const awsKind = AWS_KINDS[kind.kind];
     if (!awsKind) throw new Error(`no AWS model of ${kind.kind}`);
@@ -226,6 +232,7 @@ export class AckAws {
       const converted = fromAws(described[source], schema.status.properties?.[field] ?? {});
       if (converted !== undefined) status[field] = converted;
     }
+    for (const field of awsKind.keptFromDesired ?? []) if (spec[field] !== undefined) readSpec[field] = spec[field];
     return { spec: readSpec, status, arn: String(described[awsKind.arnField] ?? '') };
   }
 

@@ -87,6 +87,8 @@ export class AdoptionSimulator {
   private resyncTimer?: NodeJS.Timeout;
   /** The generation each managed object was last reconciled at: ACK reconciles on spec changes only. */
   private readonly reconciledGenerations = new Map<string, number>();
+  /** `uid@resourceVersion` of every object version a watch delivered and the simulator has handled. */
+  private readonly handledVersions = new Set<string>();
   /** One reconcile at a time, as one controller worker would, so resyncNow() and the watches never interleave. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -108,7 +110,15 @@ export class AdoptionSimulator {
       this.loops.push(this.watchLoop(ADOPTED_RESOURCE, namespace, (object) => this.syncAdoptedResource(object)));
     }
     if (this.moto && this.resyncMs !== undefined) {
-      this.resyncTimer = setInterval(() => void this.resyncNow().catch(() => undefined), this.resyncMs);
+      // A resync still running when the next is due is not doubled: the controller's queue holds each object once.
+      let running = false;
+      this.resyncTimer = setInterval(() => {
+        if (running) return;
+        running = true;
+        void this.resyncNow()
+          .catch(() => undefined)
+          .finally(() => (running = false));
+      }, this.resyncMs);
     }
   }
 
@@ -129,10 +139,23 @@ export class AdoptionSimulator {
       for (const kind of SIMULATED_KINDS) {
         for (const object of await this.client.listAll(kind, { namespace })) {
           if (!(object.metadata.finalizers ?? []).includes(this.finalizerOf(kind)) || object.metadata.deletionTimestamp) continue;
-          await this.serially(() => this.reconcileManaged(kind, { ...object, apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind }));
+          await this.safely(() => this.serially(() => this.reconcileManaged(kind, { ...object, apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind })));
         }
       }
     }
+  }
+
+  /**
+   * Resolves once the simulator's watches have delivered and handled each of these object versions (as returned by a
+   * create or patch): after that, whatever the simulator does about the change has been done.
+   */
+  async handled(objects: KubeObject[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!objects.every((object) => this.handledVersions.has(versionOf(object)))) {
+      if (Date.now() > deadline) throw new Error(`the simulator did not handle ${objects.filter((object) => !this.handledVersions.has(versionOf(object))).length} object version(s) within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await this.queue;
   }
 
   private serially(work: () => Promise<void>): Promise<void> {
@@ -146,10 +169,14 @@ export class AdoptionSimulator {
     while (!signal.aborted) {
       try {
         const snapshot = await this.client.listSnapshot(type, { namespace });
-        for (const item of snapshot.items) await this.safely(() => this.serially(() => reconcile(item)));
+        for (const item of snapshot.items) {
+          await this.safely(() => this.serially(() => reconcile(item)));
+          this.handledVersions.add(versionOf(item));
+        }
         for await (const event of this.client.watch(type, { namespace, resourceVersion: snapshot.resourceVersion, timeoutSeconds: 30 }, signal)) {
           if (event.type === 'ADDED' || event.type === 'MODIFIED') {
             await this.safely(() => this.serially(() => reconcile({ ...event.object, apiVersion: `${type.group}/${type.version}`, kind: type.kind })));
+            this.handledVersions.add(versionOf(event.object));
           }
         }
       } catch {
@@ -246,7 +273,8 @@ export class AdoptionSimulator {
       if (this.runtime.surfacesAdoptionErrors) await this.terminal(kind, object, `Error populating adoption fields: required field missing: ${missing}`);
       return;
     }
-    const reading = await this.read(kind, fields, region);
+    // handlePopulation: the desired object with the adoption fields set is what ReadOne reads.
+    const reading = await this.read(kind, this.moto ? { ...object.spec, ...fields } : fields, region);
     if (!reading) return; // ackerr.AdoptedResourceNotFound: a log line, no status at all
     // EnsureTags; recorded, never sent to moto (the tags ACK writes matter to no test).
     if (!readOnly) this.awsWrites.push(`TagResource ${reading.arn}`);
@@ -298,8 +326,10 @@ export class AdoptionSimulator {
     }
     const write = moto.updateOf(kind, desired);
     if (!write) {
-      // Model, EndpointConfig and the jobs' sdkUpdate return ackerr.NewTerminalError(ackerr.NotImplemented): the
-      // runtime sets ACK.Terminal with that error, ResourceSynced False, and Ready False with the terminal message.
+      // Model, EndpointConfig, HyperParameterTuningJob, TransformJob and ProcessingJob: sdkUpdate returns
+      // ackerr.NewTerminalError(ackerr.NotImplemented), so the runtime sets ACK.Terminal with that error,
+      // ResourceSynced False, and Ready False with the terminal message. TrainingJob's own update (warm pool,
+      // profiler: UpdateTrainingJob) is not modelled; a difference gets the same Terminal here.
       const message = 'not implemented';
       const synced = { type: 'ACK.ResourceSynced', status: 'False', message: 'Resource not synced', reason: message, lastTransitionTime: this.now() };
       const terminal = { type: 'ACK.Terminal', status: 'True', message, lastTransitionTime: this.now() };
@@ -444,4 +474,8 @@ function keepTransitionTimes(conditions: Array<Record<string, unknown>>, previou
     const before = previous.find((candidate) => candidate['type'] === condition['type']);
     return before && before['status'] === condition['status'] && before['message'] === condition['message'] ? { ...condition, lastTransitionTime: before['lastTransitionTime'] } : condition;
   });
+}
+
+function versionOf(object: KubeObject): string {
+  return `${object.metadata.uid}@${object.metadata.resourceVersion}`;
 }

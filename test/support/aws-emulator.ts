@@ -21,6 +21,21 @@ export interface AwsEmulator {
   stop(): Promise<void>;
 }
 
+/**
+ * The environment a process needs to reach the emulator with the AWS SDK and nothing else: the endpoint, fake
+ * credentials, and no shared config, credentials file or instance metadata of the machine's.
+ */
+export function awsEnvironment(emulator: Pick<AwsEmulator, 'endpoint'>, directory: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_CONFIG_FILE: `${directory}/no-aws-config`,
+    AWS_SHARED_CREDENTIALS_FILE: `${directory}/no-aws-credentials`,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
 export async function startAwsEmulator(directory: string): Promise<AwsEmulator> {
   const motoServer = process.env['SMM_TEST_MOTO_SERVER'];
   if (!motoServer) throw new Error('SMM_TEST_MOTO_SERVER is not set: run tests through scripts/run-tests.ts (npm test)');

@@ -1,11 +1,10 @@
-// moto (PyPI moto[server], the AWS emulator) on a free loopback port for the rehearsal, and what the tests read from
+// moto (PyPI moto[server], the AWS emulator) on a free loopback port for the rehearsal and aws-emulator.ts, and what tests read from
 // it: every SageMaker and Application Auto Scaling resource it holds, described in full, named by the identifiers an
 // ACK object would carry.
 
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePorts, spawnLogged, terminate, waitFor } from './control-plane.ts';
-import type { SimulatedAwsResource } from './ack-simulator.ts';
 
 /** Fake credentials: moto checks none, and nothing here can reach AWS. */
 export const FAKE_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
@@ -125,17 +124,6 @@ export async function describeAll(endpoint: string, region: string): Promise<Des
     });
   }
   return resources;
-}
-
-/** What the adoption simulator plays ACK against: the resources moto holds, with their status as AWS reports it. */
-export function simulatedResources(described: DescribedResource[]): SimulatedAwsResource[] {
-  return described.map((resource) => {
-    const status: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(resource.description)) {
-      if (/(JobStatus|^EndpointStatus)$/.test(field)) status[field.charAt(0).toLowerCase() + field.slice(1)] = value;
-    }
-    return { group: resource.group, kind: resource.ackKind, region: resource.region, identifiers: resource.identifiers, status };
-  });
 }
 
 /** What differs between two inventories, one line per resource field added, removed or changed (empty: identical). */
