@@ -10,7 +10,7 @@ import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from './ack-simulator.ts';
-import { FAKE_CREDENTIALS, type AwsEmulator } from './aws-emulator.ts';
+import { awsEnvironment as emulatorEnvironment, type AwsEmulator } from './aws-emulator.ts';
 import { repointEndpoint, retunePolicy, scaleTarget, seedEndpointStack, type EndpointStack } from './aws-seed.ts';
 import { runPlugin, type CliResult } from './cli.ts';
 import { freshNamespace, testKubeconfig } from './cluster.ts';
@@ -21,13 +21,7 @@ const noFiles = mkdtempSync(path.join(tmpdir(), 'smm-no-aws-config-'));
 
 /** The user's AWS configuration as the AWS CLI would read it: moto's URL and fake keys, nothing from this machine. */
 export function awsEnvironment(aws: AwsEmulator, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: aws.endpoint,
-    ...FAKE_CREDENTIALS,
-    AWS_CONFIG_FILE: path.join(noFiles, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(noFiles, 'credentials'),
-    ...extra,
-  };
+  return { ...emulatorEnvironment(aws, noFiles), ...extra };
 }
 
 export function migrate(aws: AwsEmulator, args: string[], env: Record<string, string> = awsEnvironment(aws)): Promise<CliResult> {
