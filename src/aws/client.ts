@@ -182,21 +182,20 @@ export class AwsClient implements AwsReader {
   }
 
   private sageMakerClient(region: string, profile: string | undefined): SageMakerClient {
-    const key = `${profile ?? ''}|${region}`;
-    let client = this.sageMaker.get(key);
-    if (!client) {
-      client = new SageMakerClient({ region, credentials: this.credentialsFor(profile), ...(profile ? { profile } : {}) });
-      this.sageMaker.set(key, client);
-    }
-    return client;
+    return this.cached(this.sageMaker, region, profile, (config) => new SageMakerClient(config));
   }
 
   private autoScalingClient(region: string, profile: string | undefined): ApplicationAutoScalingClient {
+    return this.cached(this.autoScaling, region, profile, (config) => new ApplicationAutoScalingClient(config));
+  }
+
+  /** One client per service, profile and region for the whole run, so connections and credentials are reused. */
+  private cached<Client>(clients: Map<string, Client>, region: string, profile: string | undefined, make: (config: { region: string; credentials: AwsCredentialProvider; profile?: string }) => Client): Client {
     const key = `${profile ?? ''}|${region}`;
-    let client = this.autoScaling.get(key);
+    let client = clients.get(key);
     if (!client) {
-      client = new ApplicationAutoScalingClient({ region, credentials: this.credentialsFor(profile), ...(profile ? { profile } : {}) });
-      this.autoScaling.set(key, client);
+      client = make({ region, credentials: this.credentialsFor(profile), ...(profile ? { profile } : {}) });
+      clients.set(key, client);
     }
     return client;
   }
