@@ -20,7 +20,9 @@ test('colour follows --color, then NO_COLOR, then FORCE_COLOR, then the TTY', (t
 });
 
 test('completion offers subcommands, flags and flag values in cobra form', (t) => {
-  t.deepEqual(complete(['st']), { candidates: ['status\tShow adoption progress of every old object'], directive: 4 });
+  t.deepEqual(complete(['sta']), { candidates: ['status\tShow adoption progress of every old object'], directive: 4 });
+  t.deepEqual(complete(['st']).candidates.map((candidate) => candidate.split('\t')[0]), ['status', 'stop-operator']);
+  t.true(complete(['handover', '--ref']).candidates.includes('--refresh-spec'));
   t.true(complete(['adopt', '--dr']).candidates.includes('--dry-run'));
   t.deepEqual(complete(['plan', '-o', 'j']), { candidates: ['json'], directive: 4 });
   t.deepEqual(complete(['plan', '--from-file', '']), { candidates: [], directive: 0 });
