@@ -166,12 +166,13 @@ function statusRowsPerOldObject(report: StatusReport, color: ChalkInstance): str
 }
 
 /**
- * What ACK says of an old object's ACK objects, in short words: `synced, read-only` when all of them are, else with
- * how many are, e.g. `2 synced, 1 not synced, 1 sync-error, read-only`.
+ * What ACK says of an old object's ACK objects that needs attention, in short words: `read-only` (not yet handed
+ * over), `not synced`, `sync-error`, each with how many when not all of them, e.g. `1 not synced, 1 sync-error,
+ * read-only`. Being synced is the normal state and left to -o wide: the column stays narrow enough to sit beside
+ * its row.
  */
 export function ackFlags(targets: StatusTarget[], color: ChalkInstance): string {
   const flags: [string, number][] = [
-    ['synced', targets.filter((target) => target.synced === 'True').length],
     ['not synced', targets.filter((target) => target.synced === 'False').length],
     ['synced=Unknown', targets.filter((target) => target.synced !== undefined && target.synced !== 'True' && target.synced !== 'False').length],
     [color.red('sync-error'), targets.filter((target) => target.syncError).length],
