@@ -63,6 +63,7 @@ function decisionLines(items: CleanupItem[], terminal: Terminal): string[] {
       item.verdict.action === 'delete' ? (item.verdict.forced ? terminal.color.red('delete (forced)') : 'delete') : terminal.color.yellow('keep'),
       item.verdict.reason,
     ]),
+    { width: terminal.stderrWidth },
   );
 }
 

@@ -40,10 +40,11 @@ export const handoverCommand = {
 const TAKES_EFFECT =
   "ACK applies it at each object's next resync: about 30 s for an Endpoint, the controller's resync period (or its next restart) for ScalableTargets and ScalingPolicies";
 
-function table(items: HandoverItem[]): string {
+/** The decisions, on stderr: their reasons wrap at its width. */
+function table(items: HandoverItem[], width: number | undefined): string {
   return formatTable(['namespace', 'ack object', 'action', 'reason'], items.map((item) => [
     item.object.metadata.namespace ?? '', `${item.object.kind}/${item.object.metadata.name}`, item.action, item.reason,
-  ])).trimEnd();
+  ]), { width }).trimEnd();
 }
 
 /** The field-by-field report of each drifted object, as `terraform plan` shows a change. */
@@ -70,7 +71,7 @@ async function runHandover(args: HandoverArgs): Promise<void> {
     try {
       const items = reader ? await checkHandoverWithAws(decided.items, session.client, { reader, controllers }, args.refreshSpec) : decided.items;
       const ready = items.filter((item) => item.action === 'hand-over');
-      if (items.length > 0) terminal.info(table(items));
+      if (items.length > 0) terminal.info(table(items, terminal.stderrWidth));
       if (reader) reportDrift(items, terminal, args.refreshSpec);
       else for (const item of ready) terminal.warn(`--skip-aws-check: ${item.object.kind}/${item.object.metadata.name} was not compared with AWS; a rollback by ACK is not ruled out`);
       const keptForAws = items.filter((item) => item.keptForAws);

@@ -45,7 +45,7 @@ async function planTablesFromCluster(args: PlanArgs, terminal: Terminal): Promis
       addPlanTables(tables, plan, terminal.color, args.output === 'wide');
       footers.push({ ...plan, sources: [], targets: [] });
     }
-    return renderPlanTables(tables, mergePlans(footers), terminal.color, args.output === 'wide');
+    return renderPlanTables(tables, mergePlans(footers), terminal.color, args.output === 'wide', terminal.stdoutWidth);
   });
 }
 
@@ -80,7 +80,7 @@ async function runPlan(args: PlanArgs): Promise<void> {
   if (args.aws) {
     const { plan, aws } = await planWithAws(args, terminal);
     const machine = await machineOutput({ ...plan, aws }, args.output, args.jq);
-    process.stdout.write(machine ?? `${renderPlan(plan, terminal.color, args.output === 'wide')}${renderAwsReport(aws, terminal.color)}`);
+    process.stdout.write(machine ?? `${renderPlan(plan, terminal.color, args.output === 'wide', terminal.stdoutWidth)}${renderAwsReport(aws, terminal.color, terminal.stdoutWidth)}`);
     return;
   }
   if (!args.fromFile && (args.output === 'table' || args.output === 'wide')) {
@@ -89,5 +89,5 @@ async function runPlan(args: PlanArgs): Promise<void> {
   }
   const plan = await computePlan(args, terminal);
   const machine = await machineOutput(plan, args.output, args.jq);
-  process.stdout.write(machine ?? renderPlan(plan, terminal.color, args.output === 'wide'));
+  process.stdout.write(machine ?? renderPlan(plan, terminal.color, args.output === 'wide', terminal.stdoutWidth));
 }

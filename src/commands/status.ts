@@ -49,7 +49,7 @@ async function runStatus(args: StatusArgs): Promise<void> {
     writePieces(jsonPiecesWithArrayParts('rows', jsonParts, { summary: report.summary, syncErrors: report.syncErrors }));
   } else {
     const machine = await machineOutput(aws ? { ...report, aws } : report, args.output, args.jq);
-    process.stdout.write(machine ?? `${renderStatus(report, terminal.color, args.output === 'wide')}${aws ? renderAwsReport(aws, terminal.color) : ''}`);
+    process.stdout.write(machine ?? `${renderStatus(report, terminal.color, args.output === 'wide', terminal.stdoutWidth)}${aws ? renderAwsReport(aws, terminal.color, terminal.stdoutWidth) : ''}`);
   }
   if (report.summary.failed > 0) throw new PartialFailure(`${report.summary.failed} AWS resource(s) failed to adopt: run with -o wide to see the controller's messages`);
 }

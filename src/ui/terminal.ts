@@ -2,6 +2,7 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import ora, { type Ora } from 'ora';
+import { wrapText } from './wrap.ts';
 
 export type ColorMode = 'auto' | 'always' | 'never';
 
@@ -12,6 +13,12 @@ export interface Terminal {
   warn(message: string): void;
   spinner(text: string): Progress;
   interactive: boolean;
+  /**
+   * The widths to wrap free text at on stdout and stderr: the terminal's, or undefined when the stream is not a
+   * terminal (piped output is never wrapped, like kubectl's) or a terminal that does not report its width.
+   */
+  stdoutWidth: number | undefined;
+  stderrWidth: number | undefined;
 }
 
 export interface Progress {
@@ -27,17 +34,28 @@ export function colorLevel(mode: ColorMode, env: NodeJS.ProcessEnv, isTTY: boole
   return isTTY && env['TERM'] !== 'dumb' ? 1 : 0;
 }
 
+/**
+ * A terminal that does not report its width (a pty nobody sized) is not wrapped: the terminal folds long lines
+ * itself, and a guessed width would make a wider terminal's output narrower than it need be.
+ */
+export function widthOf(stream: { isTTY?: boolean; columns?: number }): number | undefined {
+  return stream.isTTY && (stream.columns ?? 0) > 0 ? stream.columns : undefined;
+}
+
 export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process.env): Terminal {
   const stderrTTY = Boolean(process.stderr.isTTY);
   const color = new Chalk({ level: colorLevel(mode, env, Boolean(process.stdout.isTTY)) });
   const errColor = new Chalk({ level: colorLevel(mode, env, stderrTTY) });
   // A terminal that reports no width (a pty nobody sized, some CI consoles) makes ora's line count infinite.
   const animated = stderrTTY && !env['CI'] && (process.stderr.columns ?? 0) > 0;
+  const stderrWidth = widthOf(process.stderr);
   return {
     color,
     interactive: Boolean(process.stdin.isTTY) && stderrTTY,
+    stdoutWidth: widthOf(process.stdout),
+    stderrWidth,
     info: (message) => void process.stderr.write(`${message}\n`),
-    warn: (message) => void process.stderr.write(`${errColor.yellow('warning:')} ${message}\n`),
+    warn: (message) => void process.stderr.write(wrapText(`${errColor.yellow('warning:')} ${message}\n`, stderrWidth)),
     spinner: (text) => (animated ? oraProgress(ora({ text, stream: process.stderr }).start()) : plainProgress(text)),
   };
 }
