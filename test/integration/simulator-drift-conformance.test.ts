@@ -203,8 +203,9 @@ test('a released EndpointConfig that differs from AWS gets ACK.Terminal and no w
   const modelArn = String((model!.status?.['ackResourceMetadata'] as { arn: string }).arn);
   await callAws(emulator.endpoint, 'sagemaker', stack.region, 'AddTags', { ResourceArn: modelArn, Tags: [{ Key: 'cost-center', Value: '42' }] });
   const variants = (config!.spec?.['productionVariants'] as Array<Record<string, unknown>>).map((variant) => ({ ...variant, instanceType: 'ml.m5.xlarge' }));
-  await client.mergePatch(ACK_KINDS.EndpointConfig, config!.metadata.name, namespace, { spec: { productionVariants: variants } });
-  await release(client, adopted, namespace);
+  // Each write is waited for until the simulator has handled it, so that resyncNow() runs on the released objects.
+  await simulator.handled([await client.mergePatch(ACK_KINDS.EndpointConfig, config!.metadata.name, namespace, { spec: { productionVariants: variants } })]);
+  await simulator.handled(await release(client, adopted, namespace));
   await simulator.resyncNow();
   t.deepEqual(simulator.awsWrites, []);
   const conditionsOf = async (kind: 'Model' | 'EndpointConfig', name: string): Promise<string[]> =>

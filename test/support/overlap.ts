@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecutionContext } from 'ava';
 import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
@@ -17,6 +18,7 @@ import { freshNamespace, testKubeconfig } from './cluster.ts';
 import { oldType, seedOldObjects } from './scenario.ts';
 
 export const REGION = 'us-east-2';
+const ADOPTED_KINDS = [ACK_KINDS.Endpoint, ACK_KINDS.EndpointConfig, ACK_KINDS.Model, ACK_KINDS.ScalableTarget, ACK_KINDS.ScalingPolicy];
 const noFiles = mkdtempSync(path.join(tmpdir(), 'smm-no-aws-config-'));
 
 /** The user's AWS configuration as the AWS CLI would read it: moto's URL and fake keys, nothing from this machine. */
@@ -85,6 +87,18 @@ export async function duringOverlap(t: ExecutionContext, client: KubeClient, aws
   t.teardown(() => simulator.stop());
   const adopt = await migrate(aws, ['adopt', '-n', namespace, '--wait', '--timeout', '60s']);
   if (adopt.code !== 0) throw new Error(`adopt failed: ${adopt.stderr}`);
+  // adopt --wait ends once each object is proven adopted; ACK writes status just after. Tests that compare
+  // resourceVersions start once every object has its status and the simulator has seen that last write.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const objects = (await Promise.all(ADOPTED_KINDS.map((kind) => client.listAll(kind, { namespace })))).flat();
+    if (objects.every((object) => object.status?.['ackResourceMetadata'])) {
+      await simulator.handled(objects);
+      break;
+    }
+    if (Date.now() > deadline) throw new Error('the simulator did not write status on every adopted object within 30 s');
+    await sleep(100);
+  }
   return { namespace, stack, simulator };
 }
 
@@ -107,7 +121,7 @@ export async function removeOldObjects(client: KubeClient, namespace: string): P
 
 export async function readOnlyKinds(client: KubeClient, namespace: string): Promise<string[]> {
   const kinds: string[] = [];
-  for (const kind of [ACK_KINDS.Endpoint, ACK_KINDS.EndpointConfig, ACK_KINDS.Model, ACK_KINDS.ScalableTarget, ACK_KINDS.ScalingPolicy]) {
+  for (const kind of ADOPTED_KINDS) {
     for (const object of await client.listAll(kind, { namespace })) if (object.metadata.annotations?.['services.k8s.aws/read-only'] === 'true') kinds.push(kind.kind);
   }
   return kinds.sort();
