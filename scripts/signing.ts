@@ -44,7 +44,7 @@ function quillDirectory(): string {
   return cachePath('tools', `quill-${QUILL_VERSION}`);
 }
 
-/** quill from the cache, built from its Go module on first use (one to a few minutes on 2 cores; see README). */
+/** quill from the cache, built from its Go module on first use (one to a few minutes on 2 cores; see docs/releasing.md). */
 export function quill(log: Log = () => {}): string {
   const root = quillDirectory();
   const binary = path.join(root, 'quill');
