@@ -62,3 +62,7 @@ export function ackFinalizer(kind: AckKind): string {
 export function ackKindByGroupKind(group: string, kind: string): AckKind | undefined {
   return Object.values(ACK_KINDS).find((candidate) => candidate.group === group && candidate.kind === kind);
 }
+
+// This tool's own markers on the objects it makes: what `status`, `handover` and `undo` recognise them by.
+export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'kubectl-sagemaker-migrate' } as const;
+export const SOURCES_ANNOTATION = 'kubectl-sagemaker-migrate/sources';

@@ -1,10 +1,9 @@
 // Reads the ACK controllers' configuration for what makes adoption fail without a word (pure): ACK writes no
 // condition when it never reconciles an object, or when every reconcile fails before it reaches AWS.
 
-import { ACK_KINDS, type AckController } from './ack-kinds.ts';
+import { ACK_KINDS, type AckController, MANAGED_BY_LABEL } from './ack-kinds.ts';
 import type { AckControllerInstall } from './controllers.ts';
-import { MANAGED_BY_LABEL } from './manifests.ts';
-import type { PlannedTarget } from './plan.ts';
+import type { PlannedTarget } from './plan-types.ts';
 import { labelMatcher } from './selector.ts';
 
 export interface ControllerFindings {

@@ -1,11 +1,9 @@
 // Renders the ACK objects that adopt a planned target (pure): the annotated ACK object itself, or an AdoptedResource.
 
 import type { KubeObject } from '../kube/objects.ts';
-import { ACK_ANNOTATIONS, ACK_KINDS, ADOPTED_RESOURCE_TYPE } from './ack-kinds.ts';
-import type { DeletionPolicy, MigrationPlan, PlannedTarget } from './plan.ts';
+import { ACK_ANNOTATIONS, ACK_KINDS, ADOPTED_RESOURCE_TYPE, MANAGED_BY_LABEL, SOURCES_ANNOTATION } from './ack-kinds.ts';
+import type { DeletionPolicy, MigrationPlan, PlannedTarget } from './plan-types.ts';
 
-export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'kubectl-sagemaker-migrate' } as const;
-export const SOURCES_ANNOTATION = 'kubectl-sagemaker-migrate/sources';
 
 interface ManifestOptions {
   deletionPolicy: DeletionPolicy;

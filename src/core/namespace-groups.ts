@@ -10,7 +10,7 @@ import { stringAt, type KubeObject } from '../kube/objects.ts';
 import { identityOfAckObject, identityOfAdoptedResource, type ExistingIdentity } from './adoption-state.ts';
 import type { Inventory } from './inventory.ts';
 import { HOSTING_DEPLOYMENT_OWNER_LABELS, oldKindOf } from './kinds.ts';
-import { SOURCES_ANNOTATION } from './manifests.ts';
+import { SOURCES_ANNOTATION } from './ack-kinds.ts';
 import { targetsOf } from './targets.ts';
 
 function namespaceOf(object: KubeObject): string {

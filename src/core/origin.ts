@@ -2,9 +2,8 @@
 // read from the object itself or from the AdoptedResource that made it (ACK copies nothing else onto its targets).
 
 import { stringAt, type KubeObject } from '../kube/objects.ts';
-import { ACK_ANNOTATIONS, ackKindByGroupKind, type AckKind } from './ack-kinds.ts';
+import { ACK_ANNOTATIONS, type AckKind, ackKindByGroupKind, MANAGED_BY_LABEL, SOURCES_ANNOTATION } from './ack-kinds.ts';
 import { parseAdoptionFields, type ExpectedIdentity } from './adoption-state.ts';
-import { MANAGED_BY_LABEL, SOURCES_ANNOTATION } from './manifests.ts';
 import { targetKey } from './targets.ts';
 
 export interface Origin {

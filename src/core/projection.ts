@@ -4,9 +4,8 @@
 // manifest in an annotation, which would otherwise double what every object costs.
 
 import { valueAt, type KubeObject, type ObjectMeta } from '../kube/objects.ts';
-import type { AckKind } from './ack-kinds.ts';
+import { type AckKind, MANAGED_BY_LABEL } from './ack-kinds.ts';
 import { HOSTING_DEPLOYMENT_OWNER_LABELS, type OldKind } from './kinds.ts';
-import { MANAGED_BY_LABEL } from './manifests.ts';
 import { OWNERSHIP_KEYS } from './ownership.ts';
 
 const LABELS_READ = new Set<string>([...Object.values(HOSTING_DEPLOYMENT_OWNER_LABELS), ...Object.keys(MANAGED_BY_LABEL), ...OWNERSHIP_KEYS.labels]);

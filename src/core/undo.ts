@@ -6,11 +6,10 @@
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict, isNotFound } from '../kube/errors.ts';
 import { stringAt, type KubeObject, type ResourceType } from '../kube/objects.ts';
-import { ACK_ANNOTATIONS, ADOPTED_RESOURCE_TYPE, ackFinalizer, type AckKind } from './ack-kinds.ts';
+import { ACK_ANNOTATIONS, ackFinalizer, type AckKind, ADOPTED_RESOURCE_TYPE, MANAGED_BY_LABEL } from './ack-kinds.ts';
 import { installsFor } from './controller-checks.ts';
 import type { AckControllerInstall } from './controllers.ts';
 import type { Inventory } from './inventory.ts';
-import { MANAGED_BY_LABEL } from './manifests.ts';
 import { adoptedResourceFor, originOf } from './origin.ts';
 import { sourceRef } from './plan.ts';
 
