@@ -3,7 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ACK_ANNOTATIONS, ACK_KINDS, SOURCES_ANNOTATION } from '../src/core/ack-kinds.ts';
+import { ACK_ANNOTATIONS, ACK_KINDS, SOURCES_ANNOTATION } from '../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../src/kube/client.ts';
 import type { KubeObject } from '../src/kube/objects.ts';
 import { NAMESPACE_TYPE } from '../test/support/cluster.ts';

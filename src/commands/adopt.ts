@@ -1,13 +1,13 @@
 // `adopt`: creates the ACK objects that adopt each AWS resource; --dry-run prints or validates them, --wait watches.
 
 import type { Argv } from 'yargs';
-import { adopt, refuseBlockedAdoption, type AdoptOutcome } from '../core/adopt.ts';
+import { adopt, refuseBlockedAdoption, type AdoptOutcome } from '../core/adoption/adopt.ts';
 import { PartialFailure, TimeoutError, UsageError } from '../errors.ts';
-import { manifestsToCreate } from '../core/manifests.ts';
-import { buildPlan, type MigrationPlan } from '../core/plan.ts';
-import type { AckControllerInstall } from '../core/controllers.ts';
-import { waitForAdoption } from '../core/wait.ts';
-import { diagnoseWait } from '../core/wait-diagnosis.ts';
+import { manifestsToCreate } from '../core/plan/manifests.ts';
+import { buildPlan, type MigrationPlan } from '../core/plan/plan.ts';
+import type { AckControllerInstall } from '../core/discovery/controllers.ts';
+import { waitForAdoption } from '../core/adoption/wait.ts';
+import { diagnoseWait } from '../core/adoption/wait-diagnosis.ts';
 import { machineOutput, toYamlStream } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { renderOutcomes, stateColor } from '../ui/views.ts';

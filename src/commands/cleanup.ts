@@ -2,16 +2,16 @@
 // removes only adopted objects (unless told otherwise, loudly), backs up each object first, asks before deleting.
 
 import type { Argv } from 'yargs';
-import { defaultBackupDirectory } from '../core/backup.ts';
-import { deleteOldCrds, oldCrdNames, oldObjectOutside, refuseWhileOperatorRuns, refuseWithoutRights, runCleanup, type CleanupOutcome } from '../core/cleanup.ts';
-import { OLD_KINDS } from '../core/kinds.ts';
+import { defaultBackupDirectory } from '../core/cleanup/backup.ts';
+import { deleteOldCrds, oldCrdNames, oldObjectOutside, refuseWhileOperatorRuns, refuseWithoutRights, runCleanup, type CleanupOutcome } from '../core/cleanup/cleanup.ts';
+import { OLD_KINDS } from '../core/model/kinds.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { decideCleanup, type CleanupItem } from '../core/cleanup-plan.ts';
-import { checkCleanupWithAws, refreshTargets, type CleanupAwsCheck, type TargetObjectRef } from '../core/cleanup-aws.ts';
-import { driftLines } from '../core/aws-check.ts';
+import { decideCleanup, type CleanupItem } from '../core/cleanup/cleanup-plan.ts';
+import { checkCleanupWithAws, refreshTargets, type CleanupAwsCheck, type TargetObjectRef } from '../core/cleanup/cleanup-aws.ts';
+import { driftLines } from '../core/discovery/aws-check.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
-import type { ClusterFacts } from '../core/inventory.ts';
-import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
+import type { ClusterFacts } from '../core/discovery/inventory.ts';
+import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan/plan.ts';
 import { machineOutput, writePieces } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { tableLines } from '../ui/table.ts';

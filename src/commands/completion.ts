@@ -4,7 +4,7 @@
 
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.ts';
-import { OLD_KINDS } from '../core/kinds.ts';
+import { OLD_KINDS } from '../core/model/kinds.ts';
 
 const DIRECTIVE_DEFAULT = 0;
 const DIRECTIVE_NO_FILE = 4;

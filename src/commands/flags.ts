@@ -2,9 +2,9 @@
 
 import type { Argv, Options } from 'yargs';
 import { UsageError } from '../errors.ts';
-import { OLD_KINDS, oldKindByName, type OldKind } from '../core/kinds.ts';
-import type { MethodRequest } from '../core/method.ts';
-import type { DeletionPolicy, PlanOptions, SpecMode } from '../core/plan.ts';
+import { OLD_KINDS, oldKindByName, type OldKind } from '../core/model/kinds.ts';
+import type { MethodRequest } from '../core/model/plan-types.ts';
+import type { DeletionPolicy, PlanOptions, SpecMode } from '../core/plan/plan.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../ui/output.ts';
 import type { ColorMode } from '../ui/terminal.ts';
 

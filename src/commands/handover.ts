@@ -4,9 +4,9 @@
 
 import type { Argv } from 'yargs';
 import { MigrateError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
-import { driftLines } from '../core/aws-check.ts';
-import { checkHandoverWithAws, decideHandover, gitOpsOwners, handOver, refreshedManifest, releaseChecked, type HandoverItem } from '../core/handover.ts';
-import type { DeletionPolicy } from '../core/plan.ts';
+import { driftLines } from '../core/discovery/aws-check.ts';
+import { checkHandoverWithAws, decideHandover, gitOpsOwners, handOver, refreshedManifest, releaseChecked, type HandoverItem } from '../core/handover/handover.ts';
+import type { DeletionPolicy } from '../core/plan/plan.ts';
 import { machineOutput, toYamlStream } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';

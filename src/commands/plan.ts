@@ -1,12 +1,12 @@
 // `plan`: read-only. Shows every old object, the ACK objects that will adopt its AWS resources, and what blocks.
 
 import type { Argv } from 'yargs';
-import { buildPlan, mergePlans, type MigrationPlan } from '../core/plan.ts';
+import { buildPlan, mergePlans, type MigrationPlan } from '../core/plan/plan.ts';
 import { machineOutput, writePieces } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { addPlanTables, emptyPlanTables, renderPlan, renderPlanTables } from '../ui/views.ts';
-import { reportTargetsInAws, type AwsTargetReport } from '../core/aws-report.ts';
-import type { AckControllerInstall } from '../core/controllers.ts';
+import { reportTargetsInAws, type AwsTargetReport } from '../core/discovery/aws-report.ts';
+import type { AckControllerInstall } from '../core/discovery/controllers.ts';
 import { renderAwsReport } from '../ui/views.ts';
 import { planOptionsOf, profilesByAccount, withAdoptionFlags, withAwsFlags, withCommonFlags, type AdoptionArgs, type AwsArgs, type CommonArgs } from './flags.ts';
 import { inventoriesFromCluster, inventoryFromFile, openAwsReader, prepare, withSession } from './session.ts';

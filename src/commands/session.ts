@@ -2,11 +2,11 @@
 // inventory (from the cluster or from a dump). Closes the client when the command ends.
 
 import { readFileSync } from 'node:fs';
-import { discover, discoverByNamespaceGroup, type Scope } from '../core/discover.ts';
-import { parseDump } from '../core/dump.ts';
+import { discover, discoverByNamespaceGroup, type Scope } from '../core/discovery/discover.ts';
+import { parseDump } from '../core/discovery/dump.ts';
 import { UsageError } from '../errors.ts';
-import { labelMatcher } from '../core/selector.ts';
-import type { Inventory } from '../core/inventory.ts';
+import { labelMatcher } from '../core/model/selector.ts';
+import type { Inventory } from '../core/discovery/inventory.ts';
 import { KubeClient } from '../kube/client.ts';
 import type { LoadedConfig } from '../kube/config.ts';
 import { createTerminal, type Terminal } from '../ui/terminal.ts';

@@ -3,13 +3,13 @@
 
 import type { Argv } from 'yargs';
 import { PartialFailure } from '../errors.ts';
-import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan.ts';
-import { addCounts, buildStatus, emptySummary, type StatusReport } from '../core/status.ts';
+import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan/plan.ts';
+import { addCounts, buildStatus, emptySummary, type StatusReport } from '../core/adoption/status.ts';
 import { jsonArrayItems, jsonPiecesWithArrayParts, machineOutput, writePieces } from '../ui/output.ts';
 import { renderStatus } from '../ui/views.ts';
-import { reportTargetsInAws, type AwsTargetReport, type TargetToReport } from '../core/aws-report.ts';
-import type { AckKindName } from '../core/ack-kinds.ts';
-import type { AckControllerInstall } from '../core/controllers.ts';
+import { reportTargetsInAws, type AwsTargetReport, type TargetToReport } from '../core/discovery/aws-report.ts';
+import type { AckKindName } from '../core/model/ack-kinds.ts';
+import type { AckControllerInstall } from '../core/discovery/controllers.ts';
 import { renderAwsReport } from '../ui/views.ts';
 import { profilesByAccount, withAwsFlags, withCommonFlags, type AwsArgs, type CommonArgs } from './flags.ts';
 import { inventoriesFromCluster, openAwsReader, prepare, withSession } from './session.ts';

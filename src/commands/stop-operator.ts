@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from 'yargs';
 import { TimeoutError } from '../errors.ts';
-import { findOperatorDeployments, livePodsOf, restoreReplicas, scaleToZero, type OperatorDeployment } from '../core/stop-operator.ts';
+import { findOperatorDeployments, livePodsOf, restoreReplicas, scaleToZero, type OperatorDeployment } from '../core/cleanup/stop-operator.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict } from '../kube/errors.ts';
 import { machineOutput } from '../ui/output.ts';

@@ -4,9 +4,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Argv } from 'yargs';
 import { MigrateError, PartialFailure, SafetyRefusal, TimeoutError } from '../errors.ts';
-import { findOperatorDeployments } from '../core/stop-operator.ts';
-import { ackFinalizer } from '../core/ack-kinds.ts';
-import { controllerRunning, decideUndo, stoppedInstallsServing, undoOne, type UndoItem, type UndoOutcome } from '../core/undo.ts';
+import { findOperatorDeployments } from '../core/cleanup/stop-operator.ts';
+import { ackFinalizer } from '../core/model/ack-kinds.ts';
+import { controllerRunning, decideUndo, stoppedInstallsServing, undoOne, type UndoItem, type UndoOutcome } from '../core/undo/undo.ts';
 import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';

@@ -1,12 +1,12 @@
 // `version`: the plugin's version, and unless --client, the API server's and the old and new controllers found.
 
 import type { Argv } from 'yargs';
-import { findAckControllers, findOldOperators } from '../core/controllers.ts';
+import { findAckControllers, findOldOperators } from '../core/discovery/controllers.ts';
 import { VERSION } from '../version.ts';
 import { machineOutput } from '../ui/output.ts';
 import { withCommonFlags, type CommonArgs } from './flags.ts';
 import { prepare, withSession } from './session.ts';
-import { deploymentFacts } from '../core/discover.ts';
+import { deploymentFacts } from '../core/discovery/discover.ts';
 
 interface VersionArgs extends CommonArgs {
   client: boolean;

@@ -1,12 +1,12 @@
 // Human-readable renderings of plans, adoption outcomes and status reports.
 
 import type { ChalkInstance } from 'chalk';
-import type { AdoptionState } from '../core/adoption-state.ts';
-import type { AdoptOutcome } from '../core/adopt.ts';
-import type { MigrationPlan, PlannedTarget } from '../core/plan.ts';
-import type { StatusReport, StatusTarget } from '../core/status.ts';
-import { describeDifference } from '../core/aws-drift.ts';
-import type { AwsTargetReport } from '../core/aws-report.ts';
+import type { AdoptionState } from '../core/model/adoption-state.ts';
+import type { AdoptOutcome } from '../core/adoption/adopt.ts';
+import type { MigrationPlan, PlannedTarget } from '../core/plan/plan.ts';
+import type { StatusReport, StatusTarget } from '../core/adoption/status.ts';
+import { describeDifference } from '../core/model/aws-drift.ts';
+import type { AwsTargetReport } from '../core/discovery/aws-report.ts';
 import { formatTable, tableLines } from './table.ts';
 import { wrapText } from './wrap.ts';
 

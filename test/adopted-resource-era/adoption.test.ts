@@ -3,7 +3,7 @@
 // (runtime 'v0.52', checked against the recorded real controllers by simulator-conformance.test.ts).
 
 import test from 'ava';
-import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/model/ack-kinds.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, freshNamespace, testKubeconfig } from '../support/cluster.ts';

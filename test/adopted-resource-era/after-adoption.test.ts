@@ -3,7 +3,7 @@
 // that the old objects are gone. The ACK side is the ADOPTION SIMULATOR (runtime 'v0.52').
 
 import test, { type ExecutionContext } from 'ava';
-import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { backupDirectory } from '../support/adopted-scenario.ts';

@@ -3,7 +3,7 @@
 
 import test from 'ava';
 import yaml from 'js-yaml';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';

@@ -3,7 +3,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { inform } from '../../src/kube/informer.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';

@@ -2,7 +2,7 @@
 // error on an adopted object is a sync error, not an adoption failure. The ACK side is the ADOPTION SIMULATOR.
 
 import test from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import { adoptedNamespace, backupDirectory } from '../support/adopted-scenario.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { runPlugin } from '../support/cli.ts';

@@ -14,7 +14,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import { backupDirectory } from '../support/adopted-scenario.ts';
 import { startAwsEmulator, type AwsEmulator } from '../support/aws-emulator.ts';
 import { describeEndpointStack, retunePolicy, scaleTarget } from '../support/aws-seed.ts';

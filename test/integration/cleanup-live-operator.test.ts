@@ -5,7 +5,7 @@
 // has its finalizer. A proxy holds each of cleanup's deletes until the stand-in has put the finalizer back, so the
 // race the product must survive happens every run, not by luck.
 //
-// Mutations this catches, each seen failing by hand once (cleanOne in src/core/cleanup.ts changed, then restored):
+// Mutations this catches, each seen failing by hand once (cleanOne in src/core/cleanup/cleanup.ts changed, then restored):
 // - a delete with only the uid precondition: the delete lands after the finalizer came back, the stand-in deletes
 //   in AWS (exit 0, AWS deletions recorded, DELETED after the finalizer was back);
 // - a delete before the finalizer patch: the object is marked for deletion with its finalizer on, the stand-in
@@ -15,7 +15,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { OLD_FINALIZERS } from '../../src/core/kinds.ts';
+import { OLD_FINALIZERS } from '../../src/core/model/kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { isConflict, isNotFound } from '../../src/kube/errors.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';

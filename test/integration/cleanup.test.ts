@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { OLD_KINDS } from '../../src/core/kinds.ts';
+import { OLD_KINDS } from '../../src/core/model/kinds.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { loadKubeConfig } from '../../src/kube/config.ts';
 import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
@@ -15,10 +15,10 @@ import { adminClient, closeAfter, freshNamespace, objectsOfKinds, objectVersions
 import { TEST_TOKENS } from '../support/control-plane.ts';
 import { tokenKubeconfig } from '../support/kubeconfigs.ts';
 import { exampleObjects, neverCreatedModels, oldType, seedOldObjects, uniqueAwsName } from '../support/scenario.ts';
-import { decideCleanup } from '../../src/core/cleanup-plan.ts';
-import { runCleanup } from '../../src/core/cleanup.ts';
-import { discover } from '../../src/core/discover.ts';
-import { buildPlan, REPORT_PLAN_OPTIONS } from '../../src/core/plan.ts';
+import { decideCleanup } from '../../src/core/cleanup/cleanup-plan.ts';
+import { runCleanup } from '../../src/core/cleanup/cleanup.ts';
+import { discover } from '../../src/core/discovery/discover.ts';
+import { buildPlan, REPORT_PLAN_OPTIONS } from '../../src/core/plan/plan.ts';
 
 const oldObjectsIn = (client: KubeClient, namespace: string): Promise<KubeObject[]> => objectsOfKinds(client, OLD_KINDS, namespace);
 /** Each old object's resourceVersion and finalizers: unchanged only when nothing was written to any of them. */
@@ -196,7 +196,7 @@ test('a change made between cleanup reading an object and patching it gives 409;
 });
 
 // Catches a cleanup that does not compare the uid it planned with the object it finds (both checks in
-// src/core/cleanup.ts removed; the delete's uid precondition is the live object's): it deleted the newcomer, which no
+// src/core/cleanup/cleanup.ts removed; the delete's uid precondition is the live object's): it deleted the newcomer, which no
 // plan had judged. Seen failing so. The plan is made before the re-create, as a run that waited at its prompt would.
 test('an object deleted and re-created under the same name between plan and cleanup is reported replaced and left alone', async (t) => {
   const client = closeAfter(t, adminClient());
@@ -256,7 +256,7 @@ test('handover removes observe-only only from adopted objects whose old objects 
   await client.mergePatch(oldType('Model'), 'churn-model', namespace, { metadata: { finalizers: null } });
   const result = await runPlugin(['handover', '--skip-aws-check', '--skip-aws-check', '-n', namespace, '--yes', '--deletion-policy', 'retain', '-o', 'json'], { kubeconfig: testKubeconfig() });
   t.is(result.code, 0, result.stderr);
-  const { ACK_KINDS } = await import('../../src/core/ack-kinds.ts');
+  const { ACK_KINDS } = await import('../../src/core/model/ack-kinds.ts');
   const [model] = await client.listAll(ACK_KINDS.Model, { namespace });
   const [config] = await client.listAll(ACK_KINDS.EndpointConfig, { namespace });
   t.is(model!.metadata.annotations?.['services.k8s.aws/read-only'], undefined, 'the model is handed over');

@@ -3,7 +3,7 @@
 // ADOPTION SIMULATOR.
 
 import test from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
 import { adoptedNamespace, backupDirectory } from '../support/adopted-scenario.ts';
 import { runPlugin } from '../support/cli.ts';

@@ -6,7 +6,7 @@
 // the other writer's change).
 
 import test from 'ava';
-import { ACK_ANNOTATIONS, ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_ANNOTATIONS, ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import { adoptedNamespace } from '../support/adopted-scenario.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, closeAfter } from '../support/cluster.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import yaml from 'js-yaml';
-import { ACK_KINDS, type AckKindName } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS, type AckKindName } from '../../src/core/model/ack-kinds.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { startAwsEmulator, type AwsEmulator } from '../support/aws-emulator.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import type { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { startAwsEmulator, type AwsEmulator } from '../support/aws-emulator.ts';
 import { describeEndpointStack, repointEndpoint, retunePolicy, scaleTarget, type EndpointStack } from '../support/aws-seed.ts';

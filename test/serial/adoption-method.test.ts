@@ -1,7 +1,7 @@
 // How --method auto follows the ACK controllers' versions. Runs serially: it swaps the cluster's controller Deployments.
 
 import test from 'ava';
-import { ADOPTED_RESOURCE_TYPE } from '../../src/core/ack-kinds.ts';
+import { ADOPTED_RESOURCE_TYPE } from '../../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, freshNamespace, testKubeconfig } from '../support/cluster.ts';

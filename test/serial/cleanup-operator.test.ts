@@ -4,7 +4,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { OLD_KINDS } from '../../src/core/kinds.ts';
+import { OLD_KINDS } from '../../src/core/model/kinds.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { adoptedNamespace, backupDirectory } from '../support/adopted-scenario.ts';
 import { runPlugin } from '../support/cli.ts';
@@ -77,7 +77,7 @@ test('an old operator scaled to zero with no pods counts as stopped', async (t) 
 });
 
 // Catches a running check that reads only the Deployment's replicas (seen failing with livePods ignored in
-// src/core/controllers.ts): the test control plane runs no kubelet, so the pod is an API object whose status says
+// src/core/discovery/controllers.ts): the test control plane runs no kubelet, so the pod is an API object whose status says
 // Running, which is all the plugin can see of a pod anyway. Once the pod has ended, the same cleanup goes ahead.
 test('an old operator scaled to zero whose pod still runs blocks cleanup (exit 5), and nothing is written until the pod has ended', async (t) => {
   const { namespace } = await adoptedNamespace(t, client, 'op-pod');

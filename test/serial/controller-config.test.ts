@@ -3,7 +3,7 @@
 // Deployment, and puts it back.
 
 import test from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, freshNamespace, testKubeconfig } from '../support/cluster.ts';

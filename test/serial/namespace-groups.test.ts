@@ -4,11 +4,11 @@
 // Serial: nothing else may change the cluster between the three reads.
 
 import test from 'ava';
-import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/ack-kinds.ts';
-import { discover, discoverByNamespaceGroup, type Scope } from '../../src/core/discover.ts';
-import type { Inventory } from '../../src/core/inventory.ts';
-import { buildPlan, mergePlans, REPORT_PLAN_OPTIONS } from '../../src/core/plan.ts';
-import { buildStatus, type StatusRow } from '../../src/core/status.ts';
+import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/model/ack-kinds.ts';
+import { discover, discoverByNamespaceGroup, type Scope } from '../../src/core/discovery/discover.ts';
+import type { Inventory } from '../../src/core/discovery/inventory.ts';
+import { buildPlan, mergePlans, REPORT_PLAN_OPTIONS } from '../../src/core/plan/plan.ts';
+import { buildStatus, type StatusRow } from '../../src/core/adoption/status.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { adminClient, closeAfter, freshNamespace } from '../support/cluster.ts';
 import { seedOldObjects } from '../support/scenario.ts';

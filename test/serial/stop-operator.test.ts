@@ -8,7 +8,7 @@
 // recorded replicas with 0 (--restore then restores 0).
 
 import test from 'ava';
-import { OLD_KINDS } from '../../src/core/kinds.ts';
+import { OLD_KINDS } from '../../src/core/model/kinds.ts';
 import { BUILTIN_TYPES, type KubeObject } from '../../src/kube/objects.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, freshNamespace, objectVersions, testKubeconfig } from '../support/cluster.ts';

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from './ack-simulator.ts';

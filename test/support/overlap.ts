@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecutionContext } from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from './ack-simulator.ts';

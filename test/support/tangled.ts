@@ -3,8 +3,8 @@
 // migrated ACK object whose old object lived elsewhere, an AdoptedResource making its target in another namespace,
 // a HostingDeployment child labelled with its parent's namespace.
 
-import { ACK_ANNOTATIONS, MANAGED_BY_LABEL, SOURCES_ANNOTATION } from '../../src/core/ack-kinds.ts';
-import type { MigrationPlan } from '../../src/core/plan.ts';
+import { ACK_ANNOTATIONS, MANAGED_BY_LABEL, SOURCES_ANNOTATION } from '../../src/core/model/ack-kinds.ts';
+import type { MigrationPlan } from '../../src/core/plan/plan.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
 export interface TangledObjects {

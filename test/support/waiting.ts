@@ -2,10 +2,10 @@
 // produce; fails with the objects' last state rather than hanging.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ackKindByGroupKind } from '../../src/core/ack-kinds.ts';
+import { ackKindByGroupKind } from '../../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
-import { ADOPTED_RESOURCE_TYPE } from '../../src/core/ack-kinds.ts';
+import { ADOPTED_RESOURCE_TYPE } from '../../src/core/model/ack-kinds.ts';
 
 function typeOf(object: KubeObject): ResourceType {
   if (object.kind === ADOPTED_RESOURCE_TYPE.kind) return ADOPTED_RESOURCE_TYPE;

@@ -1,12 +1,12 @@
 // What ACK would write to AWS once read-only ends, per kind: the compared fields, ACK's normalisation, the refresh
 // patch, and AWS answers under ACK's field names. Each case below fails if its rule is dropped from the tables in
-// src/core/aws-drift.ts (checked by removing each: filledFromAws, lateInitialized, the ignored metrics path, the
+// src/core/model/aws-drift.ts (checked by removing each: filledFromAws, lateInitialized, the ignored metrics path, the
 // number and empty-list rules, the identity guard in the refresh patch).
 
 import test from 'ava';
 import { ackFieldName, asAckShape } from '../../src/aws/ack-names.ts';
 import { awsErrorFrom } from '../../src/aws/errors.ts';
-import { comparisonFor, describeDifference, refreshOperations, specDifferences } from '../../src/core/aws-drift.ts';
+import { comparisonFor, describeDifference, refreshOperations, specDifferences } from '../../src/core/model/aws-drift.ts';
 import { ExitCode } from '../../src/errors.ts';
 import { recorded, RECORDINGS } from '../support/recorded-ack.ts';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import yaml from 'js-yaml';
-import { backupFileFor, writeBackup } from '../../src/core/backup.ts';
+import { backupFileFor, writeBackup } from '../../src/core/cleanup/backup.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
 const job: KubeObject = {

@@ -2,11 +2,11 @@
 // grouped explanation `adopt --wait` gives when nothing was adopted.
 
 import test from 'ava';
-import type { AdoptionState, Observation } from '../../src/core/adoption-state.ts';
-import { checkControllers } from '../../src/core/controller-checks.ts';
-import type { AckControllerInstall } from '../../src/core/controllers.ts';
-import type { MigrationPlan, PlannedTarget } from '../../src/core/plan.ts';
-import { diagnoseWait } from '../../src/core/wait-diagnosis.ts';
+import type { AdoptionState, Observation } from '../../src/core/model/adoption-state.ts';
+import { checkControllers } from '../../src/core/discovery/controller-checks.ts';
+import type { AckControllerInstall } from '../../src/core/discovery/controllers.ts';
+import type { MigrationPlan, PlannedTarget } from '../../src/core/plan/plan.ts';
+import { diagnoseWait } from '../../src/core/adoption/wait-diagnosis.ts';
 
 function install(extra: Partial<AckControllerInstall> = {}): AckControllerInstall {
   return {

@@ -1,8 +1,8 @@
 // Recognising the old operator and the ACK controllers, and choosing the adoption method from their versions.
 
 import test from 'ava';
-import { findAckControllers, findOldOperators, operatorsActingOn, parseFlags, parseImage, type DeploymentFacts } from '../../src/core/controllers.ts';
-import { chooseMethod, supportedMethods } from '../../src/core/method.ts';
+import { findAckControllers, findOldOperators, operatorsActingOn, parseFlags, parseImage, type DeploymentFacts } from '../../src/core/discovery/controllers.ts';
+import { chooseMethod, supportedMethods } from '../../src/core/discovery/method.ts';
 
 function deployment(name: string, image: string, extra: Partial<DeploymentFacts> = {}, args: string[] = [], env: Record<string, string> = {}): DeploymentFacts {
   return { namespace: 'ns', name, containers: [{ name: 'manager', image, args, env }], replicas: 1, livePods: 0, podsKnown: true, ...extra };

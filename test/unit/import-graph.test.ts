@@ -1,7 +1,9 @@
 // The source tree's imports run one way: no circle anywhere in src/ (type-only imports included: a circle of types is
-// still a circle in the design), core/ never imports the terminal (ui/) or the commands, and only src/aws/ imports the
-// AWS SDK. Catches a new import that closes a circle or reaches up a layer (checked by adding `import type` of
-// plan.ts to kinds.ts: the circle kinds.ts -> plan.ts -> kinds.ts is reported).
+// still a circle in the design), core/ never imports the terminal (ui/) or the commands, core's rooms import only
+// from the rooms before them (model, discovery, plan, adoption, cleanup, handover, undo), only src/aws/ imports the
+// AWS SDK, and no source file grows past 400 lines without saying why at its top. Catches a new import that closes a
+// circle or reaches up a layer (checked by adding `import type` of plan.ts to kinds.ts: the circle
+// kinds.ts -> plan.ts -> kinds.ts is reported, and so is model importing plan).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -63,4 +65,33 @@ test('imports run one way: core never imports commands or ui, kube and aws never
     }
   }
   t.deepEqual(wrong, []);
+});
+
+const ROOMS = ['model', 'discovery', 'plan', 'adoption', 'cleanup', 'handover', 'undo'];
+
+function roomOf(file: string): number | undefined {
+  const parts = name(file).split(path.sep);
+  return parts[0] === 'core' ? ROOMS.indexOf(parts[1] ?? '') : undefined;
+}
+
+test("core's rooms stack one way: a room imports only from itself and the rooms before it", (t) => {
+  t.true([...graph.keys()].filter((file) => name(file).startsWith(`core${path.sep}`)).every((file) => (roomOf(file) ?? -1) >= 0), 'every core file lives in a room');
+  const upward: string[] = [];
+  for (const [file, imports] of graph) {
+    const room = roomOf(file);
+    if (room === undefined) continue;
+    for (const target of imports) {
+      const targetRoom = graph.has(target) ? roomOf(target) : undefined;
+      if (targetRoom !== undefined && targetRoom > room) upward.push(`${name(file)} imports ${name(target)}`);
+    }
+  }
+  t.deepEqual(upward, []);
+});
+
+test('no source file is over 400 lines unless its opening comment says why', (t) => {
+  const long = [...graph.keys()].filter((file) => {
+    const text = readFileSync(file, 'utf8');
+    return text.split('\n').length > 400 && !/^\/\/.*over 400 lines/m.test(text.split('\n\n')[0] ?? '');
+  });
+  t.deepEqual(long.map(name), []);
 });

@@ -2,11 +2,11 @@
 
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { parseDump } from '../../src/core/dump.ts';
-import type { ClusterFacts, Inventory } from '../../src/core/inventory.ts';
-import { groupInventory, NamespaceRelevance } from '../../src/core/namespace-groups.ts';
-import { buildPlan, mergePlans, REPORT_PLAN_OPTIONS, type PlanOptions } from '../../src/core/plan.ts';
-import { addCounts, buildStatus, emptySummary } from '../../src/core/status.ts';
+import { parseDump } from '../../src/core/discovery/dump.ts';
+import type { ClusterFacts, Inventory } from '../../src/core/discovery/inventory.ts';
+import { groupInventory, NamespaceRelevance } from '../../src/core/discovery/namespace-groups.ts';
+import { buildPlan, mergePlans, REPORT_PLAN_OPTIONS, type PlanOptions } from '../../src/core/plan/plan.ts';
+import { addCounts, buildStatus, emptySummary } from '../../src/core/adoption/status.ts';
 import { jsonArrayItems, jsonPiecesWithArrayParts } from '../../src/ui/output.ts';
 import { orderless, tangledObjects } from '../support/tangled.ts';
 

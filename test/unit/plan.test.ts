@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import yaml from 'js-yaml';
-import { ackKindByGroupKind } from '../../src/core/ack-kinds.ts';
-import { parseDump } from '../../src/core/dump.ts';
-import type { ClusterFacts, Inventory } from '../../src/core/inventory.ts';
-import { annotationManifest } from '../../src/core/manifests.ts';
-import { OLD_KINDS } from '../../src/core/kinds.ts';
-import { buildPlan, type PlanOptions } from '../../src/core/plan.ts';
-import { projectAckObject, projectForPlan } from '../../src/core/projection.ts';
+import { ackKindByGroupKind } from '../../src/core/model/ack-kinds.ts';
+import { parseDump } from '../../src/core/discovery/dump.ts';
+import type { ClusterFacts, Inventory } from '../../src/core/discovery/inventory.ts';
+import { annotationManifest } from '../../src/core/plan/manifests.ts';
+import { OLD_KINDS } from '../../src/core/model/kinds.ts';
+import { buildPlan, type PlanOptions } from '../../src/core/plan/plan.ts';
+import { projectAckObject, projectForPlan } from '../../src/core/discovery/projection.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
 const options: PlanOptions = { method: 'auto', deletionPolicy: 'retain', readOnly: true, spec: 'translate', includeTuningJobChildren: false };

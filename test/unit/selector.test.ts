@@ -1,7 +1,7 @@
 // Label selectors on dump objects behave like the API server's.
 
 import test from 'ava';
-import { labelMatcher } from '../../src/core/selector.ts';
+import { labelMatcher } from '../../src/core/model/selector.ts';
 
 const labels = { team: 'ml', tier: 'prod', owner_HostingDeployment_name: 'host-xgboost' };
 

@@ -2,11 +2,11 @@
 
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { ACK_KINDS } from '../../src/core/ack-kinds.ts';
-import { parseDump } from '../../src/core/dump.ts';
-import { manifestFor } from '../../src/core/manifests.ts';
-import { buildPlan, type PlanOptions } from '../../src/core/plan.ts';
-import { ackFieldName, toAckShape, translateSpec } from '../../src/core/spec-translation.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
+import { parseDump } from '../../src/core/discovery/dump.ts';
+import { manifestFor } from '../../src/core/plan/manifests.ts';
+import { buildPlan, type PlanOptions } from '../../src/core/plan/plan.ts';
+import { ackFieldName, toAckShape, translateSpec } from '../../src/core/model/spec-translation.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
 const options: PlanOptions = { method: 'annotation', deletionPolicy: 'retain', readOnly: true, spec: 'translate', includeTuningJobChildren: false };

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import yaml from 'js-yaml';
-import { OLD_KINDS, oldKindByName } from '../../src/core/kinds.ts';
-import { targetsOf } from '../../src/core/targets.ts';
-import { kubernetesNameFor } from '../../src/core/names.ts';
-import { projectForPlan } from '../../src/core/projection.ts';
-import { translateSpec } from '../../src/core/spec-translation.ts';
+import { OLD_KINDS, oldKindByName } from '../../src/core/model/kinds.ts';
+import { targetsOf } from '../../src/core/model/targets.ts';
+import { kubernetesNameFor } from '../../src/core/model/names.ts';
+import { projectForPlan } from '../../src/core/discovery/projection.ts';
+import { translateSpec } from '../../src/core/model/spec-translation.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 
 function fixture(name: string): KubeObject {
