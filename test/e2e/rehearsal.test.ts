@@ -1,6 +1,28 @@
 // The rehearsal: the REAL old operator (built from its Go module) creates AWS resources in moto for old objects
 // written spec-only, then the built plugin migrates them as a user would. The ACK side is the ADOPTION SIMULATOR,
-// reading moto as the real controllers read AWS. Steps run in order and share one namespace, one moto and one operator process.
+// reading moto as the real controllers read AWS. Steps run in order and share one namespace, one moto, one gateway
+// and the operator, whose process is ended and started again where a real pod would be (stop-operator, --restore) and
+// kept running where one outside the cluster would be (cleanup).
+//
+// The order: the operator creates; a plain kubectl delete under it deletes in AWS (the harm, shown first); plan and
+// adopt; cleanup refuses while the operator runs; stop-operator and undo (the way back, then adopt again) touch no
+// old object, CRD or AWS resource, and --restore brings the operator back; during the overlap the REAL operator
+// retunes the autoscaling policy and replaces the edited HostingDeployment's model and config in AWS (issue 18); with
+// its Deployment at 0 but its process alive, cleanup removes what matches AWS and keeps the drifted and unadopted,
+// and no Delete or Stop reaches moto, nor after the operator restarts (issue 19); the replacements are adopted;
+// cleanup --refresh-spec (killed once) and handover --refresh-spec finish, and ACK's next resyncs write nothing.
+//
+// Each guard seen failing with the product broken by hand (2026-12-07), then restored:
+// - cleanup deleting first and removing the finalizers after (src/core/cleanup.ts reordered): the live operator
+//   deleted churn-model and churn-config in moto during the first cleanup, and the endpoint, scaling policy,
+//   scalable target, new model and config during the last (DeleteModel, DeleteEndpoint, DeregisterScalableTarget...);
+// - drift never reported (aws-check.ts: every existing resource "in-sync"): cleanup removed the drifted objects and
+//   ACK's resync sent UpdateEndpoint (old config), RegisterScalableTarget and PutScalingPolicy with the stale spec;
+// - stop-operator scaling to 0 without recording the replicas: the annotation check, then --restore, fail.
+// A poll of the live operator (every 5 s) may put its finalizer back between cleanup's patch and its delete: cleanup
+// then stops with exit 5, as it must, and the step runs it again (cleanupBesideTheOperator, at most 3 runs).
+// The last test is the negative control of the simulator itself: a stale spec released without the check IS rolled
+// back in moto, so "ACK writes nothing" above can fail.
 //
 // What the 2021 operator cannot do here, and why (also in the README):
 // - It spawns no TrainingJob objects for a tuning job: moto 5.2.5 has no ListTrainingJobsForHyperParameterTuningJob
@@ -374,13 +396,14 @@ test.serial('undo, with the operator stopped, removes every ACK object adopt mad
 test.serial('stop-operator --restore --yes puts the recorded replica back, and the operator, started again, changes nothing in moto', async (t) => {
   const before = await inventory();
   const restore = await migrate(['stop-operator', '--restore', '--yes']);
+  // The kubelet's part: a pod of the Deployment runs again (started before the assertions, so that a red one here
+  // leaves the later steps their operator).
+  const mark = gateway.actions.length;
+  await startOperator();
   t.is(restore.code, 0, restore.stderr);
   const restored = await client.get(DEPLOYMENT_TYPE, OPERATOR_DEPLOYMENT, namespace);
   t.is(restored.spec?.['replicas'], 1);
   t.is(restored.metadata.annotations?.['kubectl-sagemaker-migrate/previous-replicas'], undefined);
-  // The kubelet's part: a pod of the Deployment runs again.
-  const mark = gateway.actions.length;
-  await startOperator();
   await operatorHasLookedAtEverything(mark);
   t.deepEqual(inventoryChanges(before, await inventory()), []);
 });
