@@ -11,6 +11,9 @@
 // - DescribeModel with an empty `VpcConfig: {}` for a model without one, where SageMaker leaves the field out: the
 //   operator reads that as a changed spec and deletes and re-creates the model on every reconcile (every 5 s).
 // UpdateEndpoint, which moto cannot execute, is played by the front both share with the AWS emulator (moto-front.ts).
+// Everyone else (the plugin, the simulated ACK controllers, the tests' own reads) goes through a second, plain front
+// on the same moto: without the operator's corrections, but with the same endpoint updates, so that an endpoint the
+// operator moved to a new EndpointConfig is described so to all, as SageMaker would describe it.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +21,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
-import { motoFront } from './moto-front.ts';
+import { motoFront, type EndpointUpdate } from './moto-front.ts';
 
 /** X-Amz-Target → [moto's message, SageMaker's message prefix as the operator expects it]. */
 const NOT_FOUND_MESSAGES: Record<string, [RegExp, string]> = {
@@ -34,13 +37,20 @@ export interface AwsGateway {
   caPath: string;
   /** Every AWS action that went through, in order (X-Amz-Target), so tests can show what the operator called. */
   actions: string[];
+  /** Plain HTTP on loopback for everyone but the operator (AWS_ENDPOINT_URL): the same AWS, answered as moto answers. */
+  awsEndpoint: string;
+  /** Every AWS action sent to `awsEndpoint`, in order. */
+  awsCalls: string[];
   stop(): Promise<void>;
 }
 
 export async function startAwsGateway(motoEndpoint: string, directory: string): Promise<AwsGateway> {
   const { caPath, certificate, key } = writeCertificates(directory);
   const actions: string[] = [];
-  const forward = motoFront(motoEndpoint, actions, asSageMakerAnswers);
+  const updates = new Map<string, EndpointUpdate>();
+  const forward = motoFront(motoEndpoint, actions, asSageMakerAnswers, updates);
+  const awsCalls: string[] = [];
+  const plain = http.createServer(motoFront(motoEndpoint, awsCalls, undefined, updates));
 
   const tlsServer = https.createServer({ cert: certificate, key }, forward);
   const server = http.createServer(forward);
@@ -58,15 +68,23 @@ export async function startAwsGateway(motoEndpoint: string, directory: string): 
     if (head.length > 0) socket.unshift(head);
     tlsServer.emit('connection', socket);
   });
+  plain.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     caPath,
     actions,
+    awsEndpoint: `http://127.0.0.1:${(plain.address() as AddressInfo).port}`,
+    awsCalls,
     stop: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
     },
   };
 }

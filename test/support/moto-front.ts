@@ -7,7 +7,7 @@
 import http from 'node:http';
 
 /** What an UpdateEndpoint set, by region and endpoint name. */
-interface EndpointUpdate {
+export interface EndpointUpdate {
   endpointConfigName: string;
   deploymentConfig?: unknown;
   /** Seconds since the epoch, as SageMaker's JSON protocol writes timestamps. */
@@ -25,10 +25,10 @@ interface Answer {
 
 /**
  * The request listener of a front to moto. `calls` receives, in order, the X-Amz-Target of each JSON-protocol request
- * (e.g. `SageMaker.DescribeEndpoint`) or the Action of a query-protocol one (STS: `GetCallerIdentity`).
+ * (e.g. `SageMaker.DescribeEndpoint`) or the Action of a query-protocol one (STS: `GetCallerIdentity`). Fronts given
+ * the same `updates` show one AWS: an endpoint updated through one is described updated through the other.
  */
-export function motoFront(motoEndpoint: string, calls: string[], rewrite?: AnswerRewrite): http.RequestListener {
-  const updates = new Map<string, EndpointUpdate>();
+export function motoFront(motoEndpoint: string, calls: string[], rewrite?: AnswerRewrite, updates = new Map<string, EndpointUpdate>()): http.RequestListener {
   const toMoto = (request: http.IncomingMessage, body: Buffer, headers: http.IncomingHttpHeaders = request.headers): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const upstream = http.request(`${motoEndpoint}${request.url ?? '/'}`, { method: request.method, headers }, (answer) => {

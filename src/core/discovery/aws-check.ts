@@ -6,7 +6,7 @@ import type { AwsLocation, AwsReader, AwsResourceKind } from '../../aws/reader.t
 import { MigrateError } from '../../errors.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { stringAt, type KubeObject } from '../../kube/objects.ts';
-import { ACK_ANNOTATIONS, type AckKind, type AckKindName } from '../model/ack-kinds.ts';
+import { ACK_ANNOTATIONS, SOURCES_ANNOTATION, type AckKind, type AckKindName } from '../model/ack-kinds.ts';
 import { parseAdoptionFields } from '../model/adoption-state.ts';
 import { comparisonFor, describeDifference, refreshOperations, specDifferences, type FieldDifference } from '../model/aws-drift.ts';
 import type { AckControllerInstall } from './controllers.ts';
@@ -88,12 +88,19 @@ async function whatReplaced(object: KubeObject, kind: AckKind, location: AwsLoca
     );
     configName = config ? stringAt(config, 'spec.endpointConfigName') : undefined;
   }
-  const endpoint = configName ? sameNamespace.find((sibling) => sibling.kind === 'Endpoint' && stringAt(sibling, 'spec.endpointConfigName') === configName) : undefined;
+  // Once --refresh-spec has moved the Endpoint's spec to the new config, only their common HostingDeployment links them.
+  const endpoint = (configName ? sameNamespace.find((sibling) => sibling.kind === 'Endpoint' && stringAt(sibling, 'spec.endpointConfigName') === configName) : undefined)
+    ?? sameNamespace.find((sibling) => sibling.kind === 'Endpoint' && hostingDeploymentsOf(sibling).some((source) => hostingDeploymentsOf(object).includes(source)));
   const endpointName = endpoint ? stringAt(endpoint, 'spec.endpointName') : undefined;
   if (!endpointName) return `${gone} (deleted or replaced outside ACK): it is kept; delete this ACK object, or adopt what replaced it first`;
   const serving = await context.reader.endpointServing(endpointName, location);
   if (!serving) return `${gone}, nor does endpoint ${endpointName} that used it`;
-  return `${gone}: it was replaced (the old operator replaces a HostingDeployment's model and config when it is edited); endpoint ${endpointName} now serves EndpointConfig ${serving.endpointConfigName} with model(s) ${serving.modelNames.join(', ') || '(none)'}: adopt those first (plan shows them as targets)`;
+  return `${gone}: it was replaced (the old operator replaces a HostingDeployment's model and config when it is edited); endpoint ${endpointName} now serves EndpointConfig ${serving.endpointConfigName} with model(s) ${serving.modelNames.join(', ') || '(none)'}: adopt those first (plan shows them as targets), if not done yet; this ACK object then stands for nothing in AWS: delete this ACK object (its resource is gone, so ACK has nothing to delete there)`;
+}
+
+/** The HostingDeployments this tool made an ACK object for (its sources annotation), as `HostingDeployment ns/name`. */
+function hostingDeploymentsOf(object: KubeObject): string[] {
+  return (object.metadata.annotations?.[SOURCES_ANNOTATION] ?? '').split(', ').filter((source) => source.startsWith('HostingDeployment '));
 }
 
 /** One line per verdict that stops an object, for tables; the field-by-field report is `driftLines`. */
