@@ -45,7 +45,7 @@ export const ASSETS: Record<AssetName, Recipe> = {
     result: printed('MOTO_SERVER'),
     given: () => process.env['SMM_TEST_MOTO_SERVER'] || undefined,
   },
-  'release-runtimes': { label: 'Node runtimes of the 5 release platforms', command: node('release.ts', '--prepare', 'runtimes'), goBuild: false, result: () => '' },
+  'release-runtimes': { label: 'release Node runtimes (5)', command: node('release.ts', '--prepare', 'runtimes'), goBuild: false, result: () => '' },
   quill: { label: 'quill', command: node('release.ts', '--prepare', 'quill'), goBuild: true, result: () => '' },
   'old-operator': { label: 'old operator', command: bash('rehearsal-assets.sh', '--old-operator-only', OLD_OPERATOR_MODULE), goBuild: true, result: printed('OLD_OPERATOR') },
 };
