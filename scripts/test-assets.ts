@@ -67,7 +67,8 @@ export class AssetBuilds {
 
   /** Starts the wanted builds at once, Go builds one after another. */
   start(wanted: Iterable<AssetName>): void {
-    const names = (Object.keys(ASSETS) as AssetName[]).filter((name) => new Set(wanted).has(name));
+    const wantedNames = new Set(wanted);
+    const names = (Object.keys(ASSETS) as AssetName[]).filter((name) => wantedNames.has(name));
     let goLane: Promise<unknown> = Promise.resolve();
     for (const name of names) {
       const recipe = ASSETS[name];
