@@ -5,11 +5,10 @@
 
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import type { AwsGateway } from './aws-gateway.ts';
 import { freePorts, spawnLogged, terminate, waitFor } from './control-plane.ts';
-import { DEPLOYMENT_TYPE, deployment } from './deployments.ts';
+import { deployment } from './deployments.ts';
 import { FAKE_CREDENTIALS } from './moto.ts';
 
 export const OPERATOR_DEPLOYMENT = 'sagemaker-k8s-operator-controller-manager';
@@ -53,8 +52,4 @@ export function operatorDeployment(namespace: string): KubeObject {
     env: { AWS_DEFAULT_SAGEMAKER_ENDPOINT: '' },
     labels: { 'control-plane': 'controller-manager' },
   });
-}
-
-export async function scaleOperatorDeployment(client: KubeClient, namespace: string, replicas: number): Promise<void> {
-  await client.mergePatch(DEPLOYMENT_TYPE, OPERATOR_DEPLOYMENT, namespace, { spec: { replicas } });
 }
