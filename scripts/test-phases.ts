@@ -29,8 +29,8 @@ const BASE: AssetName[] = ['control-plane-binaries', 'bundled-binary', 'moto'];
 /**
  * The phases for the files and directories asked for on the command line (none: every suite), given what each
  * test directory holds. Suites that change cluster-wide state (controller Deployments) run alone, after the parallel
- * ones; the AdoptedResource-era suite runs on the control plane that has that era's CRDs and controllers; the
- * rehearsal against the real old operator and moto runs last.
+ * ones; the AdoptedResource-era suite runs on the control plane that has that era's CRDs and controllers, beside the
+ * others; the rehearsal against the real old operator and moto runs last.
  */
 export function planPhases(requested: string[], testFiles: (directory: string) => string[]): Phase[] {
   const inSuite = (suite: string) => (entry: string): boolean => entry === suite || entry.startsWith(`${suite}/`);
@@ -53,7 +53,8 @@ export function planPhases(requested: string[], testFiles: (directory: string) =
       beside: true,
     },
     { label: 'serial', plane: 'current', files: pick(inSuite(SERIAL_SUITE), [SERIAL_SUITE]), flags: ['--serial', '--concurrency=1'], needs: BASE, beside: false },
-    { label: 'adopted-resource era', plane: 'adopted-resource', files: pick(inSuite(ERA_SUITE), [ERA_SUITE]), flags: [], needs: BASE, beside: false },
+    // On its own control plane, so it shares no cluster state with the others: it runs beside them.
+    { label: 'adopted-resource era', plane: 'adopted-resource', files: pick(inSuite(ERA_SUITE), [ERA_SUITE]), flags: [], needs: BASE, beside: true },
     { label: 'rehearsal', plane: 'current', files: pick(inSuite(REHEARSAL_SUITE), [REHEARSAL_SUITE]), flags: ['--serial', '--concurrency=1'], needs: [...BASE, 'old-operator'], beside: false },
   ];
   return phases.filter((phase) => phase.files.length > 0);

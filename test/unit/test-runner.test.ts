@@ -15,13 +15,13 @@ const TREE: Record<string, string[]> = {
 };
 const testFiles = (directory: string): string[] => TREE[directory] ?? [];
 
-test('a full run has five phases, the release test in its own phase beside the others, waiting for runtimes and quill', (t) => {
+test('a full run has five phases: the release test and the AdoptedResource-era suite beside the others, the release test waiting for runtimes and quill', (t) => {
   const phases = planPhases([], testFiles);
   t.deepEqual(phases.map((phase) => [phase.label, phase.plane, phase.files, phase.beside]), [
     ['unit + integration', 'current', ['test/unit', 'test/integration/binary.test.ts'], false],
     ['release', 'current', ['test/integration/release.test.ts'], true],
     ['serial', 'current', ['test/serial'], false],
-    ['adopted-resource era', 'adopted-resource', ['test/adopted-resource-era'], false],
+    ['adopted-resource era', 'adopted-resource', ['test/adopted-resource-era'], true],
     ['rehearsal', 'current', ['test/e2e'], false],
   ]);
   const needs = Object.fromEntries(phases.map((phase) => [phase.label, phase.needs]));
