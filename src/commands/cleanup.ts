@@ -8,7 +8,7 @@ import { OLD_KINDS } from '../core/model/kinds.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { decideCleanup, type CleanupItem } from '../core/cleanup/cleanup-plan.ts';
 import { checkCleanupWithAws, refreshTargets, type CleanupAwsCheck, type TargetObjectRef } from '../core/cleanup/cleanup-aws.ts';
-import { driftLines } from '../core/discovery/aws-check.ts';
+import { driftLines, unappliableWarning } from '../core/discovery/aws-check.ts';
 import { ForbiddenError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
 import type { ClusterFacts } from '../core/discovery/inventory.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan/plan.ts';
@@ -103,6 +103,10 @@ function reportAws(terminal: Terminal, args: CleanupArgs, check: CleanupAwsCheck
     for (const line of driftLines(target.verdict)) terminal.info(line);
   }
   for (const target of check?.targets.values() ?? []) if (target.overlap && !target.blocks) terminal.warn(`${target.ref.ackKind}/${target.ref.name}: ${target.overlap}`);
+  for (const target of check?.targets.values() ?? []) {
+    const warning = target.verdict ? unappliableWarning(`${target.ref.ackKind}/${target.ref.name}`, target.verdict) : undefined;
+    if (warning) terminal.warn(warning);
+  }
 }
 
 async function clean(session: Session, args: CleanupArgs, terminal: Terminal, decidedItems: CleanupItem[], check: CleanupAwsCheck | undefined, refresh: (current: CleanupItem[]) => Promise<CleanupItem[]>): Promise<void> {

@@ -4,7 +4,7 @@
 
 import type { Argv } from 'yargs';
 import { MigrateError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
-import { driftLines } from '../core/discovery/aws-check.ts';
+import { driftLines, unappliableWarning } from '../core/discovery/aws-check.ts';
 import { checkHandoverWithAws, decideHandover, gitOpsOwners, handOver, refreshedManifest, releaseChecked, type HandoverItem } from '../core/handover/handover.ts';
 import type { DeletionPolicy } from '../core/plan/plan.ts';
 import { machineOutput, toYamlStream } from '../ui/output.ts';
@@ -49,6 +49,10 @@ function table(items: HandoverItem[], width: number | undefined): string {
 
 /** The field-by-field report of each drifted object, as `terraform plan` shows a change. */
 function reportDrift(items: HandoverItem[], terminal: Terminal, refreshSpec: boolean): void {
+  for (const item of items) {
+    const warning = item.aws ? unappliableWarning(`${item.object.kind}/${item.object.metadata.name}`, item.aws) : undefined;
+    if (warning) terminal.warn(warning);
+  }
   for (const item of items.filter((candidate) => candidate.aws?.state === 'drifted')) {
     const what = refreshSpec ? "its spec takes AWS's values" : 'ACK would change AWS back to its spec';
     terminal.info(`${item.object.metadata.namespace}/${item.object.kind}/${item.object.metadata.name}: AWS changed since adoption; ${what}:`);

@@ -183,3 +183,16 @@ test('an object whose read-only annotation was dropped during the overlap is rep
   t.regex(cleanup.stderr, /HostingAutoscalingPolicy\/hap +keep +AWS check: ScalableTarget\/\S+: AWS changed since adoption.*\(it is no longer read-only, so ACK may already have written to AWS\)/);
   t.truthy(await client.get(oldType('HostingAutoscalingPolicy'), 'hap', namespace));
 });
+
+test('an EndpointConfig whose spec was edited during the overlap is released with a warning that ACK will report an error: SageMaker cannot update it, so nothing rolls back', async (t) => {
+  const { namespace, stack } = await duringOverlap(t, client, aws, 'unappliable');
+  const [config] = await client.listAll(ACK_KINDS.EndpointConfig, { namespace });
+  const variants = (config!.spec?.['productionVariants'] as Array<Record<string, unknown>>).map((variant) => ({ ...variant, instanceType: 'ml.m5.xlarge' }));
+  // What a GitOps sync of an edited manifest does to the read-only object.
+  await client.mergePatch(ACK_KINDS.EndpointConfig, config!.metadata.name, namespace, { spec: { productionVariants: variants } });
+  await removeOldObjects(client, namespace);
+  const handover = await migrate(aws, ['handover', '-n', namespace, '--yes']);
+  t.is(handover.code, 0, handover.stderr);
+  t.regex(handover.stderr, new RegExp(`EndpointConfig/${config!.metadata.name}: its spec differs from AWS where SageMaker cannot update it, so ACK will report an error after release \\(AWS is not changed\\): productionVariants\\[0\\]\\.instanceType: ml\\.m5\\.xlarge \\(ACK spec\\) -> ${stack.instanceType.replaceAll('.', '\\.')} \\(AWS\\)`));
+  t.deepEqual(await readOnlyKinds(client, namespace), []);
+});

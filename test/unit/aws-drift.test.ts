@@ -6,7 +6,7 @@
 import test from 'ava';
 import { ackFieldName, asAckShape } from '../../src/aws/ack-names.ts';
 import { awsErrorFrom } from '../../src/aws/errors.ts';
-import { comparisonFor, describeDifference, refreshOperations, specDifferences } from '../../src/core/model/aws-drift.ts';
+import { comparisonFor, describeDifference, refreshOperations, specDifferences, unappliableDifferences } from '../../src/core/model/aws-drift.ts';
 import { ExitCode } from '../../src/errors.ts';
 import { recorded, RECORDINGS } from '../support/recorded-ack.ts';
 
@@ -154,4 +154,16 @@ test('AWS failures become one line that says what to do, with exit 5', (t) => {
     t.false(translated.message.includes('\n'));
     t.is(translated.exitCode, ExitCode.refused);
   }
+});
+
+test('a Model or EndpointConfig whose spec differs from AWS is reported as what ACK cannot apply, field by field; what only AWS describes and tags are no difference', (t) => {
+  const spec = recordedSpec('EndpointConfig');
+  const aws = structuredClone(spec) as Record<string, unknown>;
+  (aws['productionVariants'] as Array<Record<string, unknown>>)[0]!['volumeSizeInGB'] = 4;
+  aws['endpointConfigARN'] = 'arn:aws:sagemaker:us-west-2:123456789012:endpoint-config/x';
+  aws['tags'] = [];
+  t.deepEqual(unappliableDifferences('EndpointConfig', spec, aws), []);
+  (spec['productionVariants'] as Array<Record<string, unknown>>)[0]!['instanceType'] = 'ml.m5.xlarge';
+  t.deepEqual(unappliableDifferences('EndpointConfig', spec, aws).map(describeDifference), ['productionVariants[0].instanceType: ml.m5.xlarge (ACK spec) -> ml.m5.large (AWS)']);
+  t.deepEqual(unappliableDifferences('ScalableTarget', recordedSpec('ScalableTarget'), {}), [], 'updatable kinds are compared as drift instead');
 });

@@ -8,11 +8,11 @@ import type { KubeClient } from '../../kube/client.ts';
 import { stringAt, type KubeObject } from '../../kube/objects.ts';
 import { ACK_ANNOTATIONS, SOURCES_ANNOTATION, type AckKind, type AckKindName } from '../model/ack-kinds.ts';
 import { parseAdoptionFields } from '../model/adoption-state.ts';
-import { comparisonFor, describeDifference, refreshOperations, specDifferences, type FieldDifference } from '../model/aws-drift.ts';
+import { comparisonFor, describeDifference, refreshOperations, specDifferences, unappliableDifferences, type FieldDifference } from '../model/aws-drift.ts';
 import type { AckControllerInstall } from './controllers.ts';
 
 export type AwsVerdict =
-  | { state: 'in-sync'; location: AwsLocation; arn?: string }
+  | { state: 'in-sync'; location: AwsLocation; arn?: string; unappliable?: FieldDifference[] }
   | { state: 'drifted'; location: AwsLocation; differences: FieldDifference[]; awsSpec: Record<string, unknown> }
   | { state: 'missing'; location: AwsLocation; message: string }
   | { state: 'unreadable'; message: string };
@@ -63,7 +63,11 @@ export async function checkWithAws(object: KubeObject, kind: AckKind, context: A
     if (!found.exists) return { state: 'missing', location, message: await whatReplaced(object, kind, location, context) };
     const comparison = comparisonFor(kindName(kind));
     const differences = comparison ? specDifferences(comparison, object.spec ?? {}, found.spec) : [];
-    if (differences.length === 0) return { state: 'in-sync', location, ...(found.arn ? { arn: found.arn } : {}) };
+    if (differences.length === 0) {
+      // Nothing ACK could roll back; what it cannot apply (a kind SageMaker cannot update) it reports as an error.
+      const unappliable = unappliableDifferences(kindName(kind), object.spec ?? {}, found.spec);
+      return { state: 'in-sync', location, ...(found.arn ? { arn: found.arn } : {}), ...(unappliable.length > 0 ? { unappliable } : {}) };
+    }
     return { state: 'drifted', location, differences, awsSpec: found.spec };
   } catch (error) {
     if (error instanceof MigrateError) return { state: 'unreadable', message: error.message };
@@ -116,6 +120,12 @@ export function verdictReason(verdict: AwsVerdict): string {
 /** `  maxCapacity: 4 (ACK spec) -> 8 (AWS)` for each difference. */
 export function driftLines(verdict: AwsVerdict): string[] {
   return verdict.state === 'drifted' ? verdict.differences.map((difference) => `  ${describeDifference(difference)}`) : [];
+}
+
+/** What ACK cannot apply to a resource SageMaker cannot update: a warning, never a reason to stop. */
+export function unappliableWarning(objectName: string, verdict: AwsVerdict): string | undefined {
+  if (verdict.state !== 'in-sync' || !verdict.unappliable) return undefined;
+  return `${objectName}: its spec differs from AWS where SageMaker cannot update it, so ACK will report an error after release (AWS is not changed): ${verdict.unappliable.map(describeDifference).join('; ')}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../kube/objects.ts';
 import { MigrateError } from '../../errors.ts';
 import { ACK_ANNOTATIONS, ACK_KINDS, type AckKindName } from '../model/ack-kinds.ts';
 import { checkWithAws, identifiersOf, inParallel, locationOf, verdictReason, type AwsCheckContext } from './aws-check.ts';
-import type { FieldDifference } from '../model/aws-drift.ts';
+import { describeDifference, type FieldDifference } from '../model/aws-drift.ts';
 
 export interface TargetToReport {
   ackKind: AckKindName;
@@ -57,6 +57,7 @@ async function reportOne(target: TargetToReport, object: KubeObject | undefined,
     const state: AwsState = verdict.state === 'in-sync' ? 'in-aws' : verdict.state === 'missing' ? 'not-in-aws' : verdict.state;
     const detail = verdict.state === 'drifted'
       ? readOnly ? 'AWS changed since adoption: handover would revert it (handover --refresh-spec takes AWS values)' : 'AWS differs from the spec: ACK changes it back at its next resync'
+      : verdict.state === 'in-sync' && verdict.unappliable ? `its spec differs where SageMaker cannot update it: ACK will report an error after release (${verdict.unappliable.map(describeDifference).join('; ')})`
       : verdict.state === 'in-sync' ? verdict.arn ?? 'matches its spec' : verdictReason(verdict);
     return { ...base, aws: state, ...(region ? { region } : {}), ...(verdict.state === 'in-sync' && verdict.arn ? { arn: verdict.arn } : {}), detail, ...(verdict.state === 'drifted' ? { differences: verdict.differences } : {}) };
   }

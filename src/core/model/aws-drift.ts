@@ -68,6 +68,41 @@ export function comparisonFor(kind: AckKindName): KindComparison | undefined {
   return UPDATABLE[kind];
 }
 
+/** Kinds SageMaker has no update call for: their identity fields, for the report of what ACK could not apply. */
+const IMMUTABLE: Partial<Record<AckKindName, string[]>> = {
+  Model: ['modelName'],
+  EndpointConfig: ['endpointConfigName'],
+};
+
+/**
+ * For a kind SageMaker cannot update (Model, EndpointConfig): the spec fields that differ from AWS, which ACK would try
+ * to apply after release and report as an error (the resource itself is never changed). Only what the spec sets and
+ * AWS answers is compared, key by key, so a field AWS describes but the spec leaves out is no difference; tags are
+ * ignored as ACK ignores them.
+ */
+export function unappliableDifferences(kind: AckKindName, ackSpec: Record<string, unknown>, awsSpec: Record<string, unknown>): FieldDifference[] {
+  const identity = IMMUTABLE[kind];
+  if (!identity) return [];
+  const differences: FieldDifference[] = [];
+  const within = (path: string, ack: unknown, aws: unknown): void => {
+    if (aws === undefined || aws === null) return;
+    if (isRecord(ack) && isRecord(aws)) {
+      for (const key of Object.keys(ack).sort()) within(`${path}.${key}`, ack[key], aws[key]);
+      return;
+    }
+    if (Array.isArray(ack) && Array.isArray(aws) && ack.length === aws.length) {
+      ack.forEach((entry, index) => within(`${path}[${index}]`, entry, aws[index]));
+      return;
+    }
+    if (!sameValue(ack, aws)) differences.push({ path, ack, aws });
+  };
+  for (const field of Object.keys(ackSpec).sort()) {
+    if (identity.includes(field) || field === 'tags') continue;
+    within(field, ackSpec[field], awsSpec[field]);
+  }
+  return differences;
+}
+
 const JOBS = new Set<AckKindName>(['TrainingJob', 'HyperParameterTuningJob', 'TransformJob', 'ProcessingJob']);
 
 /**
