@@ -91,7 +91,7 @@ async function runHandover(args: HandoverArgs): Promise<void> {
       const ended: HandoverItem[] = [];
       for (const item of ready) {
         try {
-          if (reader) ended.push(await releaseChecked(item, session.client, { reader, controllers, siblings: ready.map((candidate) => candidate.object) }, { refreshSpec: args.refreshSpec, deletionPolicy: args.deletionPolicy }));
+          if (reader) ended.push(await releaseChecked(item, session.client, { reader, controllers, siblings: ready.map((candidate) => candidate.object) }, { deletionPolicy: args.deletionPolicy }));
           else {
             await handOver(item, session.client, args.deletionPolicy);
             ended.push(item);
@@ -104,7 +104,8 @@ async function runHandover(args: HandoverArgs): Promise<void> {
       const keptAtRelease = ended.filter((item) => item.action === 'keep');
       for (const item of keptAtRelease) terminal.warn(`${item.object.kind}/${item.object.metadata.name} kept read-only: ${item.reason}`);
       terminal.info(`handed over ${ended.length - keptAtRelease.length}; ${TAKES_EFFECT}`);
-      await printMachine(args, items.map((item) => ended.find((candidate) => candidate.object.metadata.uid === item.object.metadata.uid) ?? item));
+      const endedByUid = new Map(ended.map((item) => [item.object.metadata.uid, item]));
+      await printMachine(args, items.map((item) => endedByUid.get(item.object.metadata.uid) ?? item));
       if (failures.length > 0) throw new PartialFailure(`${failures.length} object(s) could not be handed over: ${failures.join('; ')}`);
       finish([...keptForAws, ...keptAtRelease], failures);
     } finally {

@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import { MigrateError, PartialFailure, SafetyRefusal, TimeoutError } from '../errors.ts';
 import { findOperatorDeployments } from '../core/cleanup/stop-operator.ts';
 import { ackFinalizer } from '../core/model/ack-kinds.ts';
+import { inParallel } from '../core/model/in-parallel.ts';
 import { controllerRunning, decideUndo, stoppedInstallsServing, undoOne, type UndoItem, type UndoOutcome } from '../core/undo/undo.ts';
 import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
@@ -65,20 +66,16 @@ async function runUndo(args: UndoArgs): Promise<void> {
     const progress = terminal.spinner(`removing ${toRemove.length} ACK object(s)`);
     const outcomes: UndoOutcome[] = [];
     const failures: string[] = [];
-    let next = 0;
     try {
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(args.concurrency, toRemove.length)) }, async () => {
-        for (let index = next++; index < toRemove.length; index = next++) {
-          const item = toRemove[index]!;
-          try {
-            outcomes.push(await undoOne(item, session.client, { removeFinalizers: args.force && !controllerRunning(item, installs), timeoutMs, sleep: (milliseconds) => sleep(milliseconds) }));
-          } catch (error) {
-            if (!(error instanceof MigrateError)) throw error;
-            failures.push(`${label(item)}: ${error.message}`);
-          }
-          progress.update(`removed ${outcomes.length} of ${toRemove.length}`);
+      await inParallel(toRemove, args.concurrency, async (item) => {
+        try {
+          outcomes.push(await undoOne(item, session.client, { removeFinalizers: args.force && !controllerRunning(item, installs), timeoutMs, sleep: (milliseconds) => sleep(milliseconds) }));
+        } catch (error) {
+          if (!(error instanceof MigrateError)) throw error;
+          failures.push(`${label(item)}: ${error.message}`);
         }
-      }));
+        progress.update(`removed ${outcomes.length} of ${toRemove.length}`);
+      });
     } finally {
       progress.stop();
     }

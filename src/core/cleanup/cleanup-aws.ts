@@ -7,7 +7,8 @@ import { isConflict, isNotFound } from '../../kube/errors.ts';
 import type { KubeObject } from '../../kube/objects.ts';
 import { ACK_KINDS, type AckKind, type AckKindName } from '../model/ack-kinds.ts';
 import { needsAwsCheck } from '../model/aws-drift.ts';
-import { checkWithAws, inParallel, overlapEnded, refreshSpecFromAws, verdictReason, type AwsCheckContext, type AwsVerdict } from '../discovery/aws-check.ts';
+import { inParallel } from '../model/in-parallel.ts';
+import { checkWithAws, overlapEnded, refreshSpecFromAws, verdictReason, type AwsCheckContext, type AwsVerdict } from '../discovery/aws-check.ts';
 import type { CleanupItem } from './cleanup-plan.ts';
 
 /** The ACK object that adopted one of an old object's AWS resources. */

@@ -139,16 +139,6 @@ export async function refreshSpecFromAws(client: KubeClient, object: KubeObject,
   return await client.jsonPatch(kind, object.metadata.name, object.metadata.namespace, operations);
 }
 
-/** Runs `work` over items with at most `limit` in flight, keeping their order in the result. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index]!);
-  }));
-  return results;
-}
-
 /**
  * Why the overlap may already have ended for this object, or undefined: its read-only annotation is gone, or the
  * controller that reconciles it has the ReadOnlyResources gate off (then ACK ignores read-only altogether).

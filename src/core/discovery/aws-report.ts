@@ -7,7 +7,8 @@ import { isNotFound } from '../../kube/errors.ts';
 import type { KubeObject } from '../../kube/objects.ts';
 import { MigrateError } from '../../errors.ts';
 import { ACK_ANNOTATIONS, ACK_KINDS, type AckKindName } from '../model/ack-kinds.ts';
-import { checkWithAws, identifiersOf, inParallel, locationOf, verdictReason, type AwsCheckContext } from './aws-check.ts';
+import { inParallel } from '../model/in-parallel.ts';
+import { checkWithAws, identifiersOf, locationOf, verdictReason, type AwsCheckContext } from './aws-check.ts';
 import { describeDifference, type FieldDifference } from '../model/aws-drift.ts';
 
 export interface TargetToReport {

@@ -7,7 +7,8 @@ import { isConflict, isNotFound } from '../../kube/errors.ts';
 import { stringAt, type KubeObject } from '../../kube/objects.ts';
 import { ACK_ANNOTATIONS, ACK_KINDS, type AckKind, type AckKindName } from '../model/ack-kinds.ts';
 import { observeAnnotationTarget } from '../model/adoption-state.ts';
-import { checkWithAws, inParallel, overlapEnded, refreshSpecFromAws, verdictReason, type AwsCheckContext, type AwsVerdict } from '../discovery/aws-check.ts';
+import { inParallel } from '../model/in-parallel.ts';
+import { checkWithAws, overlapEnded, refreshSpecFromAws, verdictReason, type AwsCheckContext, type AwsVerdict } from '../discovery/aws-check.ts';
 import { comparisonFor, needsAwsCheck, refreshOperations } from '../model/aws-drift.ts';
 import { ownersOf } from '../model/ownership.ts';
 import type { Inventory } from '../discovery/inventory.ts';
@@ -32,7 +33,6 @@ export interface HandoverItem {
 }
 
 export interface HandoverAwsOptions {
-  refreshSpec: boolean;
   deletionPolicy: DeletionPolicy | undefined;
 }
 

@@ -8,7 +8,6 @@ import {
   identityOfAdoptedResource,
   observeAdoptedResource,
   observeAnnotationTarget,
-  type AdoptionState,
   type ExistingIdentity,
 } from '../model/adoption-state.ts';
 import { checkControllers } from '../discovery/controller-checks.ts';
@@ -19,7 +18,7 @@ import { adoptedResourceNameFor, kubernetesNameFor, withHashSuffix } from '../mo
 import { ownersOf } from '../model/ownership.ts';
 import { translateSpec } from '../model/spec-translation.ts';
 import { awsDisplayName, targetKey, targetsOf, type AwsTarget } from '../model/targets.ts';
-import { PLAN_API_VERSION, sourceRef, type AdoptionMethod, type MethodChoice, type MethodRequest, type Blocker, type MigrationPlan, type PlannedSource, type PlannedTarget, type PlanOptions, type SourceRole, type SpecMode } from '../model/plan-types.ts';
+import { PLAN_API_VERSION, sourceRef, type AdoptionMethod, type Blocker, type MethodChoice, type MigrationPlan, type PlannedSource, type PlannedTarget, type PlanOptions, type SpecMode } from '../model/plan-types.ts';
 
 export {
   PLAN_API_VERSION,

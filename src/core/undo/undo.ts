@@ -5,7 +5,7 @@
 
 import type { KubeClient } from '../../kube/client.ts';
 import { isConflict, isNotFound } from '../../kube/errors.ts';
-import { stringAt, type KubeObject, type ResourceType } from '../../kube/objects.ts';
+import type { KubeObject, ResourceType } from '../../kube/objects.ts';
 import { ACK_ANNOTATIONS, ackFinalizer, type AckKind, ADOPTED_RESOURCE_TYPE, MANAGED_BY_LABEL } from '../model/ack-kinds.ts';
 import { installsFor } from '../discovery/controller-checks.ts';
 import type { AckControllerInstall } from '../discovery/controllers.ts';
@@ -189,9 +189,4 @@ export function stoppedInstallsServing(namespaces: string[], deployments: Array<
     .filter((deployment) => deployment.replicas === 0 && deployment.previousReplicas !== undefined)
     .filter((deployment) => deployment.watchedNamespace === undefined || namespaces.includes(deployment.watchedNamespace))
     .map((deployment) => `${deployment.namespace}/${deployment.name} (${deployment.watchedNamespace ? `namespace ${deployment.watchedNamespace}` : 'all namespaces'})`);
-}
-
-export function awsNameOf(item: UndoItem): string {
-  if (!item.kind) return stringAt(item.object, 'spec.aws.nameOrID') ?? '';
-  return stringAt(item.object, `spec.${item.kind.primaryField}`) ?? '';
 }
