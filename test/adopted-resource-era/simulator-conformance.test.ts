@@ -1,17 +1,18 @@
 // The adoption simulator against what the REAL sagemaker-controller v1.5.0 and applicationautoscaling-controller
-// v1.1.1 (ACK runtime v0.52) wrote for the plugin's AdoptedResources (shared/reference/ack-observed/): the
-// AdoptedResources after adoption and the ACK objects ACK created from them, field by field. Runs on the control
-// plane that has those releases' CRDs. Both sides are built without the recording: AWS is moto, seeded with the
-// recorded resources' Create calls (test/fixtures/recorded-run-adopted-resource-era/aws-seed.yaml); the
-// AdoptedResources are what today's `adopt --method adopted-resource --dry-run=client` makes of old objects carrying
-// the recorded names. The recorded InProgress training job is left out: moto creates every job Completed.
+// v1.1.1 (ACK runtime v0.52) wrote (shared/reference/ack-observed/), by both methods, field by field: for the
+// plugin's AdoptedResources, the AdoptedResources after adoption and the ACK objects ACK created from them; by
+// annotations, the ACK objects after adoption. Runs on the control plane that has those releases' CRDs. Both sides
+// are built without the recordings: AWS is moto, seeded with the recorded resources' Create calls (aws-seed.yaml in
+// test/fixtures/recorded-run-adopted-resource-era/ and recorded-run-v0.52-annotations/); the starting objects are
+// what today's `adopt --dry-run=client` makes of old objects carrying the recorded names. The recorded InProgress
+// training job of the AdoptedResource run is left out: moto creates every job Completed.
 
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import yaml from 'js-yaml';
-import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/model/ack-kinds.ts';
+import { ACK_KINDS, ADOPTED_RESOURCE_TYPE, type AckKindName } from '../../src/core/model/ack-kinds.ts';
 import { findCondition, type KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { startAwsEmulator, type AwsEmulator } from '../support/aws-emulator.ts';
@@ -23,20 +24,29 @@ import { comparable, comparableAcrossRuns, recorded, RECORDINGS } from '../suppo
 import { waitForObjects } from '../support/waiting.ts';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'recorded-run-adopted-resource-era');
+const ANNOTATION_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'recorded-run-v0.52-annotations');
 const SOURCES = 'kubectl-sagemaker-migrate/sources';
 /** The recorded job moto cannot make again (InProgress). */
 const LEFT_OUT = 'resnet-train-30a1dd23fac84eed8b7a2c133206bc60';
 
 let emulator: AwsEmulator;
 let manifests: KubeObject[];
+let annotationManifests: KubeObject[];
+
+async function dryRunAdopt(method: string, fixtures: string): Promise<KubeObject[]> {
+  const adopt = await runPlugin(['adopt', '--method', method, '--dry-run=client', '--from-file', path.join(fixtures, 'old-objects.yaml'), '-o', 'yaml']);
+  if (adopt.code !== 0) throw new Error(`adopt --dry-run=client failed: ${adopt.stderr}`);
+  return yaml.loadAll(adopt.stdout).filter(Boolean) as KubeObject[];
+}
+
 test.before(async () => {
   emulator = await startAwsEmulator(mkdtempSync(path.join(tmpdir(), 'smm-conform-ar-')));
-  for (const call of yaml.load(readFileSync(path.join(FIXTURES, 'aws-seed.yaml'), 'utf8')) as Array<{ service: 'sagemaker' | 'application-autoscaling'; action: string; input: Record<string, unknown> }>) {
-    await callAws(emulator.endpoint, call.service, 'us-west-2', call.action, call.input);
+  for (const fixtures of [FIXTURES, ANNOTATION_FIXTURES]) {
+    for (const call of yaml.load(readFileSync(path.join(fixtures, 'aws-seed.yaml'), 'utf8')) as Array<{ service: 'sagemaker' | 'application-autoscaling'; action: string; input: Record<string, unknown> }>) {
+      await callAws(emulator.endpoint, call.service, 'us-west-2', call.action, call.input);
+    }
   }
-  const adopt = await runPlugin(['adopt', '--method', 'adopted-resource', '--dry-run=client', '--from-file', path.join(FIXTURES, 'old-objects.yaml'), '-o', 'yaml']);
-  if (adopt.code !== 0) throw new Error(`adopt --dry-run=client failed: ${adopt.stderr}`);
-  manifests = yaml.loadAll(adopt.stdout).filter(Boolean) as KubeObject[];
+  [manifests, annotationManifests] = await Promise.all([dryRunAdopt('adopted-resource', FIXTURES), dryRunAdopt('annotation', ANNOTATION_FIXTURES)]);
 });
 test.after.always(async () => {
   await emulator?.stop();
@@ -109,4 +119,26 @@ test('an AdoptedResource for a resource AWS does not have gets ACK.Adopted False
   const [after] = await waitForObjects(client, [missing], namespace, (object) => findCondition(object, 'ACK.Adopted') !== undefined);
   t.like(findCondition(after!, 'ACK.Adopted'), { status: 'False', message: 'resource not found' });
   t.deepEqual(await client.listAll(ACK_KINDS.Model, { namespace }), []);
+});
+
+// Catches: a v0.52 annotation path that marks the object `adopted` before its spec is written (v0.52 sets the marker in
+// the same patch as the spec, so the ProcessingJob whose spec the CRD refused has ACK's finalizer and status but no
+// marker), a spec or status converted otherwise than the real controllers did, or Ready / partition written by a
+// runtime that had neither. Seen red with the v0.62 order (finalizer and marker first) forced on the v0.52 profile.
+test('annotation adoption by runtime v0.52: from today\'s adopt and moto, the simulator writes what the real v1.5.0 / v1.1.1 controllers wrote, field by field', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const namespace = await freshNamespace(client, 'conform-v052-annotation');
+  const observed = recorded(RECORDINGS.annotationTargetsOfRuntimeV052);
+  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace], runtime: 'v0.52', aws: { endpoint: emulator.endpoint } });
+  simulator.start();
+  t.teardown(() => simulator.stop());
+  t.deepEqual(annotationManifests.map((object) => `${object.kind}/${object.metadata.name}`).sort(), observed.map((object) => `${object.kind}/${object.metadata.name}`).sort());
+  for (const object of annotationManifests) {
+    await client.create(ACK_KINDS[object.kind as AckKindName], { ...object, metadata: { ...object.metadata, namespace } });
+  }
+  const adopted = await waitForObjects(client, observed, namespace, (object) => Boolean(object.status?.['conditions']));
+  for (const [index, object] of adopted.entries()) {
+    t.deepEqual(comparableAcrossRuns(object), comparableAcrossRuns(observed[index]!), `${object.kind}/${object.metadata.name}`);
+  }
+  t.deepEqual(simulator.awsWrites, [], 'read-only adoption writes nothing to AWS');
 });

@@ -3,14 +3,18 @@
 // modules), so this is a model of them, and a checked one: test/integration/simulator-conformance.test.ts compares
 // what it writes, field by field, with what the REAL controllers wrote in shared/reference/ack-observed/:
 // - runtime 'v0.62': sagemaker-controller v1.9.1 + applicationautoscaling-controller v1.4.1 (annotation adoption);
-// - runtime 'v0.52': sagemaker-controller v1.5.0 + applicationautoscaling-controller v1.1.1 (AdoptedResource).
+// - runtime 'v0.52': sagemaker-controller v1.5.0 + applicationautoscaling-controller v1.1.1 (AdoptedResource, and
+//   annotation adoption: test/adopted-resource-era/simulator-conformance.test.ts).
 // The code paths follow the ACK runtime's resourceReconciler.Sync (v0.61.0 / main) and adoptionReconciler.Sync
 // (v0.52.0), read upstream:
-// - annotation adoption (`adoption-policy: adopt` + `adoption-fields`, gate ResourceAdoption): when found, the
-//   finalizer and `services.k8s.aws/adopted` are set first, then the spec is replaced by the AWS state (a spec the
-//   CRD rejects leaves the object's spec as it was: with the identifiers in it ACK goes on and writes status, without
-//   them every later reconcile logs "adopted resource not found" and writes nothing), then status: ackResourceMetadata, the kind's status fields, ACK.ResourceSynced (and Ready on v0.62). When not
-//   found, NOTHING is written. Bad adoption-fields give ACK.Terminal on runtimes that surface them (>= v0.59).
+// - annotation adoption (`adoption-policy: adopt` + `adoption-fields`, gate ResourceAdoption): when found, v0.62 sets
+//   the finalizer and `services.k8s.aws/adopted` together (setResourceManagedAndAdopted), then replaces the spec by
+//   the AWS state; v0.52 sets the finalizer alone (setResourceManaged), then `adopted` in the same patch as the spec.
+//   A spec the CRD rejects leaves the object's spec as it was (and on v0.52 no `adopted` marker): with the
+//   identifiers in it ACK goes on and writes status, without them every later reconcile logs "adopted resource not
+//   found" and writes nothing. Then status: ackResourceMetadata, the kind's status fields, ACK.ResourceSynced (and
+//   Ready on v0.62). When not found, NOTHING is written. Bad adoption-fields give ACK.Terminal on runtimes that
+//   surface them (>= v0.59).
 // - AdoptedResource: the target is created with ONLY spec.kubernetes.metadata's name, namespace, labels and
 //   annotations (plus `adopted` and the finalizer), then ACK.Adopted True without a message; a missing resource
 //   gives ACK.Adopted False "resource not found", a target the CRD rejects ACK.Adopted False with the API server's
@@ -35,8 +39,8 @@ export type { SimulatedAwsResource } from './simulated-aws.ts';
 
 /** What differs between the two recorded runtime generations. */
 const RUNTIMES = {
-  'v0.62': { readyCondition: true, partition: true, adoptedResource: false, surfacesAdoptionErrors: true },
-  'v0.52': { readyCondition: false, partition: false, adoptedResource: true, surfacesAdoptionErrors: false },
+  'v0.62': { readyCondition: true, partition: true, adoptedResource: false, surfacesAdoptionErrors: true, marksAdoptedWithSpec: false },
+  'v0.52': { readyCondition: false, partition: false, adoptedResource: true, surfacesAdoptionErrors: false, marksAdoptedWithSpec: true },
 } as const;
 export type AckRuntime = keyof typeof RUNTIMES;
 
@@ -278,11 +282,13 @@ export class AdoptionSimulator {
     if (!reading) return; // ackerr.AdoptedResourceNotFound: a log line, no status at all
     // EnsureTags; recorded, never sent to moto (the tags ACK writes matter to no test).
     if (!readOnly) this.awsWrites.push(`TagResource ${reading.arn}`);
+    const marksAdoptedWithSpec = this.runtime.marksAdoptedWithSpec;
     await this.client.mergePatch(kind, object.metadata.name, object.metadata.namespace, {
-      metadata: { finalizers: [...(object.metadata.finalizers ?? []), finalizer], annotations: { [ANNOTATION.adopted]: 'true' } },
+      metadata: { finalizers: [...(object.metadata.finalizers ?? []), finalizer], ...(marksAdoptedWithSpec ? {} : { annotations: { [ANNOTATION.adopted]: 'true' } }) },
     });
     try {
-      const adopted = await this.client.jsonPatch(kind, object.metadata.name, object.metadata.namespace, [{ op: 'add', path: '/spec', value: reading.spec }]);
+      const markAdopted = { op: 'add' as const, path: `/metadata/annotations/${ANNOTATION.adopted.replace('/', '~1')}`, value: 'true' };
+      const adopted = await this.client.jsonPatch(kind, object.metadata.name, object.metadata.namespace, [...(marksAdoptedWithSpec ? [markAdopted] : []), { op: 'add', path: '/spec', value: reading.spec }]);
       this.reconciledGenerations.set(adopted.metadata.uid ?? '', adopted.metadata.generation ?? 0);
     } catch (error) {
       if (!(error instanceof KubeApiError && error.code === 422)) throw error;

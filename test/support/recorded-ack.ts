@@ -11,6 +11,7 @@ const OBSERVED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 export const RECORDINGS = {
   annotationTargets: 'annotation-adoption-sagemaker-v1.9.1-aas-v1.4.1.json',
+  annotationTargetsOfRuntimeV052: 'annotation-adoption-sagemaker-v1.5.0-aas-v1.1.1.json',
   adoptedResources: 'adoptedresources-sagemaker-v1.5.0-aas-v1.1.1.json',
   adoptedResourceTargets: 'adopted-targets-sagemaker-v1.5.0-aas-v1.1.1.json',
 } as const;

@@ -77,7 +77,7 @@ export function observeAnnotationTarget(object: KubeObject | undefined, kind: Ac
   if (marked && managed) return observeMarkedTarget(object, kind, expected, synced);
   const problem = problemOf(object);
   if (problem) return withSync({ state: 'failed', message: problem }, synced);
-  if (marked || managed) return withSync({ state: 'pending', message: marked ? 'adopted annotation set, ACK finalizer missing' : 'ACK finalizer set, adopted annotation missing' }, synced);
+  if (marked || managed) return withSync({ state: 'pending', message: marked ? 'adopted annotation set, ACK finalizer missing' : "ACK finalizer set, adopted annotation missing: ACK could not write the AWS resource's state onto the spec (see the controller's log)" }, synced);
   const untouched = !(object.status?.['conditions'] as unknown[] | undefined)?.length;
   return withSync({ state: 'pending', message: 'waiting for the ACK controller', ...(untouched ? { untouched } : {}) }, synced);
 }
