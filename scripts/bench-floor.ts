@@ -19,7 +19,7 @@ export interface FloorRound {
   load: string;
 }
 
-async function bareAgent(kubeConfig: KubeConfig, concurrency: number): Promise<{ agent: https.Agent; headers: Record<string, string> }> {
+export async function bareAgent(kubeConfig: KubeConfig, concurrency: number): Promise<{ agent: https.Agent; headers: Record<string, string> }> {
   const tls: https.RequestOptions = {};
   await kubeConfig.applyToHTTPSOptions(tls);
   const headers: Record<string, string> = {};
@@ -27,7 +27,7 @@ async function bareAgent(kubeConfig: KubeConfig, concurrency: number): Promise<{
   return { agent: new https.Agent({ keepAlive: true, maxSockets: concurrency, ca: tls.ca, cert: tls.cert, key: tls.key }), headers };
 }
 
-function send(server: string, agent: https.Agent, headers: Record<string, string>, method: string, urlPath: string, body: string, contentType: string): Promise<number> {
+export function send(server: string, agent: https.Agent, headers: Record<string, string>, method: string, urlPath: string, body: string, contentType: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = https.request(`${server}${urlPath}`, {
       method, agent,

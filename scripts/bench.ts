@@ -17,6 +17,7 @@ import { KubeClient } from '../src/kube/client.ts';
 import { loadKubeConfig } from '../src/kube/config.ts';
 import { AdoptionSimulator, type SimulatedAwsResource } from '../test/support/ack-simulator.ts';
 import { BINARY, ROOT, prepareAssets, startEnvironment } from '../test/support/environment.ts';
+import { adoptFloorRound, measureAdoptScale, seedAdoptBackground } from './bench-adopt.ts';
 import { floorRound } from './bench-floor.ts';
 import { measureScale, type ScaleRun } from './bench-scale.ts';
 import { adoptedAckTrainingJob, loadAverage, log, median, remaining, seed, timed } from './bench-seed.ts';
@@ -60,32 +61,53 @@ async function main(): Promise<void> {
  */
 async function floor(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): Promise<Outcome> {
   const count = quick ? 200 : 2000;
+  const namespaces = quick ? 4 : 20;
   const roundCount = Number(process.argv.find((argument) => argument.startsWith('--rounds='))?.slice('--rounds='.length) ?? (quick ? 1 : 3));
-  const rounds = [];
-  for (let round = 1; round <= roundCount; round += 1) {
-    rounds.push(await floorRound(client, kubeConfig, env, { count, namespaces: quick ? 4 : 20, concurrency: FLOOR_CONCURRENCY }, round));
+  const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice('--only='.length);
+  const sizesOf = { count, namespaces, concurrency: FLOOR_CONCURRENCY };
+  const results: Record<string, string> = {};
+  const lastLines: string[] = [];
+  const medianOf = <T extends { ratio: number }>(rounds: T[]): T => [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
+  if (only !== 'adopt') {
+    const rounds = [];
+    for (let round = 1; round <= roundCount; round += 1) rounds.push(await floorRound(client, kubeConfig, env, sizesOf, round));
+    const middle = medianOf(rounds);
+    const each = rounds.map((round) => `${round.bareSeconds.toFixed(2)}s / ${round.cleanupSeconds.toFixed(2)}s = ${round.ratio.toFixed(2)} (load ${round.load})`).join(', ');
+    results['floor'] = `${count} adopted TrainingJobs in ${namespaces} namespaces, ${FLOOR_CONCURRENCY} in flight, bare writes (patch + delete) / cleanup --yes per round: ${each}; median ${middle.ratio.toFixed(2)}x the floor`;
+    lastLines.push(`cleanup vs bare-writes floor: ${middle.ratio.toFixed(2)}`);
   }
-  const middle = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
-  const each = rounds.map((round) => `${round.bareSeconds.toFixed(2)}s / ${round.cleanupSeconds.toFixed(2)}s = ${round.ratio.toFixed(2)} (load ${round.load})`).join(', ');
-  return {
-    results: {
-      floor: `${count} adopted TrainingJobs in ${quick ? 4 : 20} namespaces, ${FLOOR_CONCURRENCY} in flight, bare writes (patch + delete) / cleanup --yes per round: ${each}; median ${middle.ratio.toFixed(2)}x the floor`,
-    },
-    lastLine: `cleanup vs bare-writes floor: ${middle.ratio.toFixed(2)}`,
-  };
+  if (only !== 'cleanup') {
+    await seedAdoptBackground(client, count, namespaces);
+    const rounds = [];
+    for (let round = 1; round <= roundCount; round += 1) rounds.push(await adoptFloorRound(client, kubeConfig, env, sizesOf, round));
+    const middle = medianOf(rounds);
+    const each = rounds.map((round) => `${round.bareSeconds.toFixed(2)}s / ${round.adoptSeconds.toFixed(2)}s = ${round.ratio.toFixed(2)} (load ${round.load})`).join(', ');
+    results['adopt floor'] = `${count} old TrainingJobs in ${namespaces} namespaces beside ${count} already adopted, ${FLOOR_CONCURRENCY} in flight, bare creates / adopt per round: ${each}; median ${middle.ratio.toFixed(2)}x the floor`;
+    lastLines.push(`adopt vs bare-creates floor: ${middle.ratio.toFixed(2)}`);
+  }
+  return { results, lastLine: lastLines.join('\n') };
 }
 
 async function scale(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): Promise<Outcome> {
-  const figures = await measureScale(client, kubeConfig, env, { count: quick ? 5000 : 50_000, namespaces: 50, concurrency: FLOOR_CONCURRENCY });
+  const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice('--only='.length);
+  const sizesOf = { count: quick ? 5000 : 50_000, namespaces: 50, concurrency: FLOOR_CONCURRENCY };
+  const results: Record<string, string> = {};
+  const lastLines: string[] = [];
   const run = (name: string, figure: ScaleRun): string => `${name} ${figure.seconds.toFixed(1)}s, peak RSS ${figure.peakMiB.toFixed(0)} MiB (load ${figure.load})`;
-  const ratio = (figures.cleanup.seconds / figures.bareSeconds).toFixed(2);
-  return {
-    results: {
-      scale: `${figures.count} adopted TrainingJobs in ${figures.namespaces} namespaces: ${run('plan -A', figures.plan)}; ${run('status -A -o json', figures.status)}; ${run('cleanup -A --yes', figures.cleanup)}`,
-      'scale floor': `the same ${figures.count}, ${FLOOR_CONCURRENCY} in flight: bare writes ${figures.bareSeconds.toFixed(1)}s, cleanup ${figures.cleanup.seconds.toFixed(1)}s: ${ratio}x the floor`,
-    },
-    lastLine: `cleanup vs bare-writes floor at ${figures.count}: ${ratio}`,
-  };
+  if (only !== 'adopt') {
+    const figures = await measureScale(client, kubeConfig, env, sizesOf);
+    const ratio = (figures.cleanup.seconds / figures.bareSeconds).toFixed(2);
+    results['scale'] = `${figures.count} adopted TrainingJobs in ${figures.namespaces} namespaces: ${run('plan -A', figures.plan)}; ${run('status -A -o json', figures.status)}; ${run('cleanup -A --yes', figures.cleanup)}`;
+    results['scale floor'] = `the same ${figures.count}, ${FLOOR_CONCURRENCY} in flight: bare writes ${figures.bareSeconds.toFixed(1)}s, cleanup ${figures.cleanup.seconds.toFixed(1)}s: ${ratio}x the floor`;
+    lastLines.push(`cleanup vs bare-writes floor at ${figures.count}: ${ratio}`);
+  }
+  if (only !== 'cleanup') {
+    const figures = await measureAdoptScale(client, env, sizesOf);
+    const dryRun = figures.dryRun;
+    results['adopt scale'] = `${figures.count} old TrainingJobs in ${figures.namespaces} namespaces: adopt -A --dry-run=client -o yaml ${dryRun.seconds.toFixed(1)}s, first document after ${dryRun.firstDocumentSeconds.toFixed(1)}s, peak RSS ${dryRun.peakMiB.toFixed(0)} MiB (load ${dryRun.load}); ${run('adopt -A', figures.adopt)}`;
+    lastLines.push(`adopt -A peak RSS at ${figures.count}: ${figures.adopt.peakMiB.toFixed(0)} MiB (dry run ${dryRun.peakMiB.toFixed(0)} MiB)`);
+  }
+  return { results, lastLine: lastLines.join('\n') };
 }
 
 async function suite(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): Promise<Outcome> {

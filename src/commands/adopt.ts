@@ -1,10 +1,10 @@
 // `adopt`: creates the ACK objects that adopt each AWS resource; --dry-run prints or validates them, --wait watches.
 
 import type { Argv } from 'yargs';
-import { adopt, refuseBlockedAdoption, type AdoptOutcome } from '../core/adoption/adopt.ts';
+import { adopt, plansToAdopt, refuseBlockedAdoption, type AdoptionBatch, type AdoptOutcome } from '../core/adoption/adopt.ts';
 import { PartialFailure, TimeoutError, UsageError } from '../errors.ts';
 import { manifestsToCreate } from '../core/plan/manifests.ts';
-import { buildPlan, type MigrationPlan } from '../core/plan/plan.ts';
+import { buildPlan, mergePlans, type MigrationPlan } from '../core/plan/plan.ts';
 import type { AckControllerInstall } from '../core/discovery/controllers.ts';
 import { waitForAdoption } from '../core/adoption/wait.ts';
 import { diagnoseWait } from '../core/adoption/wait-diagnosis.ts';
@@ -12,9 +12,10 @@ import { machineOutput, toYamlStream } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { renderOutcomes, stateColor } from '../ui/views.ts';
 import type { KubeClient } from '../kube/client.ts';
+import type { KubeObject } from '../kube/objects.ts';
 import { parseDuration, planOptionsOf, withAdoptionFlags, withCommonFlags } from './flags.ts';
 import type { PlanArgs } from './plan.ts';
-import { inventoryFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
+import { inventoriesFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
 
 type DryRun = 'none' | 'client' | 'server';
 
@@ -22,6 +23,7 @@ interface AdoptArgs extends PlanArgs {
   dryRun: DryRun;
   wait: boolean;
   timeout: string;
+  concurrency: number;
 }
 
 export const adoptCommand = {
@@ -38,51 +40,118 @@ export const adoptCommand = {
       },
       wait: { type: 'boolean', default: false, describe: 'watch until every resource is adopted or failed' },
       timeout: { type: 'string', default: '10m', describe: 'how long --wait waits (e.g. 90s, 10m)' },
+      concurrency: { type: 'number', default: 8, describe: 'creates sent in parallel' },
     }),
   handler: async (argv: unknown) => runAdopt(argv as AdoptArgs),
 };
 
 async function runAdopt(args: AdoptArgs): Promise<void> {
   const timeoutMs = parseDuration(args.timeout);
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
   if (args.fromFile && args.dryRun !== 'client') throw new UsageError('--from-file works offline: use it with --dry-run=client');
   if (args.wait && args.dryRun !== 'none') throw new UsageError('--wait cannot be used with --dry-run');
   const terminal = await prepare(args);
   if (args.fromFile) {
-    await printManifests(buildPlan(inventoryFromFile(args.fromFile, args), planOptionsOf(args)), args);
+    await printManifests(onePlan(buildPlan(inventoryFromFile(args.fromFile, args), planOptionsOf(args))), args);
     return;
   }
   await withSession(args, terminal, async (session) => {
-    const inventory = await inventoryFromCluster(session, args, { withSpecs: args.spec === 'translate', createRights: true });
-    const plan = buildPlan(inventory, planOptionsOf(args));
-    for (const warning of plan.warnings) terminal.warn(warning);
+    const reading = { withSpecs: args.spec === 'translate', createRights: true };
+    const batches = withWarnings(plansToAdopt(inventoriesFromCluster(session, args, reading), planOptionsOf(args)), terminal);
     if (args.dryRun === 'client') {
-      refuseBlockedAdoption(plan);
-      await printManifests(plan, args);
+      await printManifests(plansOf(batches), args);
       return;
     }
     const progress = terminal.spinner(args.dryRun === 'server' ? 'validating manifests with the API server' : 'creating ACK objects');
     let done = 0;
-    const outcomes = await adopt(plan, session.client, {
-      serverDryRun: args.dryRun === 'server',
-      onOutcome: () => progress.update(`created ${(done += 1)} object(s)`),
-    });
+    const summaries: OutcomeSummary[] = [];
+    const failed: string[] = [];
+    const waitedFor: MigrationPlan[] = [];
+    let ackControllers: AckControllerInstall[] | undefined;
+    for await (const { plan, ackControllers: installs } of batches) {
+      ackControllers = installs;
+      const outcomes = await adopt(plan, session.client, {
+        serverDryRun: args.dryRun === 'server',
+        concurrency: args.concurrency,
+        onOutcome: () => progress.update(`created ${(done += 1)} object(s)`),
+      });
+      for (const outcome of outcomes) {
+        summaries.push(summarizeOutcome(outcome));
+        if (outcome.result === 'failed') failed.push(outcome.message ?? 'failed');
+      }
+      if (args.wait) waitedFor.push({ ...plan, sources: [] });
+    }
     progress.stop();
-    const machine = await machineOutput({ outcomes: outcomes.map(summarizeOutcome) }, args.output, args.jq);
-    process.stdout.write(machine ?? renderOutcomes(outcomes, terminal.color));
-    const failed = outcomes.filter((outcome) => outcome.result === 'failed');
-    if (failed.length > 0) throw new PartialFailure(`${failed.length} of ${outcomes.length} object(s) could not be created: ${failed.map((outcome) => outcome.message).join('; ')}`);
-    if (args.wait) await waitAndReport(plan, session.client, terminal, timeoutMs, inventory.cluster?.ackControllers);
+    const machine = await machineOutput({ outcomes: summaries }, args.output, args.jq);
+    process.stdout.write(machine ?? renderOutcomes(summaries, terminal.color));
+    if (failed.length > 0) throw new PartialFailure(`${failed.length} of ${summaries.length} object(s) could not be created: ${failed.join('; ')}`);
+    if (args.wait && waitedFor.length > 0) await waitAndReport(mergePlans(waitedFor), session.client, terminal, timeoutMs, ackControllers);
   });
 }
 
-/** GitOps output: a YAML stream by default, a JSON List with -o json (and --jq). */
-async function printManifests(plan: MigrationPlan, args: AdoptArgs): Promise<void> {
-  const manifests = manifestsToCreate(plan).map(({ manifest }) => manifest);
-  const machine = args.output === 'json' || args.jq ? await machineOutput({ apiVersion: 'v1', kind: 'List', items: manifests }, 'json', args.jq) : undefined;
-  process.stdout.write(machine ?? toYamlStream(manifests));
+async function* onePlan(plan: MigrationPlan): AsyncGenerator<MigrationPlan> {
+  refuseBlockedAdoption(plan);
+  yield plan;
 }
 
-function summarizeOutcome(outcome: AdoptOutcome) {
+/** Warns once for each warning of any batch, as the batches pass. */
+async function* withWarnings(batches: AsyncIterable<AdoptionBatch>, terminal: Terminal): AsyncGenerator<AdoptionBatch> {
+  const warned = new Set<string>();
+  for await (const batch of batches) {
+    for (const warning of batch.plan.warnings.filter((candidate) => !warned.has(candidate))) {
+      warned.add(warning);
+      terminal.warn(warning);
+    }
+    yield batch;
+  }
+}
+
+async function* plansOf(batches: AsyncIterable<AdoptionBatch>): AsyncGenerator<MigrationPlan> {
+  for await (const { plan } of batches) yield plan;
+}
+
+/**
+ * GitOps output, written as the plans come (one namespace group at a time over a large cluster, so memory stays
+ * bounded): a YAML stream by default, a JSON List with -o json, laid out as a whole document would be. --jq needs
+ * the whole document.
+ */
+async function printManifests(plans: AsyncIterable<MigrationPlan>, args: AdoptArgs): Promise<void> {
+  if (args.jq) {
+    const items: KubeObject[] = [];
+    for await (const plan of plans) for (const { manifest } of manifestsToCreate(plan)) items.push(manifest);
+    process.stdout.write((await machineOutput({ apiVersion: 'v1', kind: 'List', items }, 'json', args.jq))!);
+    return;
+  }
+  const json = args.output === 'json';
+  let written = 0;
+  for await (const plan of plans) {
+    const manifests = manifestsToCreate(plan).map(({ manifest }) => manifest);
+    if (json) {
+      const items = manifests.map((manifest) => `    ${JSON.stringify(manifest, null, 2).replaceAll('\n', '\n    ')}`);
+      if (items.length > 0) await writeOut(`${written === 0 ? '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n' : ',\n'}${items.join(',\n')}`);
+    } else if (manifests.length > 0) {
+      await writeOut(toYamlStream(manifests));
+    }
+    written += manifests.length;
+  }
+  if (json) await writeOut(written === 0 ? '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": []\n}\n' : '\n  ]\n}\n');
+}
+
+/** Writes to stdout, waiting while the pipe is full so that a slow reader holds the output back, not memory. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => (process.stdout.write(text) ? resolve() : process.stdout.once('drain', resolve)));
+}
+
+interface OutcomeSummary {
+  kind: string;
+  namespace: string | undefined;
+  name: string;
+  awsResource: string;
+  result: AdoptOutcome['result'];
+  message?: string;
+}
+
+function summarizeOutcome(outcome: AdoptOutcome): OutcomeSummary {
   return {
     kind: outcome.manifest.kind,
     namespace: outcome.manifest.metadata.namespace,

@@ -109,13 +109,13 @@ function specNote(target: PlannedTarget): string {
   return target.missingSpecFields ? `no spec: old object lacks ${target.missingSpecFields.join(', ')}` : '';
 }
 
-export function renderOutcomes(outcomes: AdoptOutcome[], color: ChalkInstance): string {
+export function renderOutcomes(outcomes: Array<{ kind: string; namespace: string | undefined; name: string; result: AdoptOutcome['result']; message?: string }>, color: ChalkInstance): string {
   if (outcomes.length === 0) return 'Nothing to create: every AWS resource already has its ACK object.\n';
   return formatTable(
     ['namespace', 'object', 'result', 'message'],
     outcomes.map((outcome) => [
-      outcome.manifest.metadata.namespace ?? '',
-      `${outcome.manifest.kind}/${outcome.manifest.metadata.name}`,
+      outcome.namespace ?? '',
+      `${outcome.kind}/${outcome.name}`,
       stateColor(color, outcome.result),
       outcome.message ?? '',
     ]),
