@@ -3,7 +3,7 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import ora, { type Ora } from 'ora';
-import { formatProgress, showsProgressLine, startProgressLine, type LineDrawing, type ProgressCounter } from './progress.ts';
+import { showsProgressLine, startProgressLine, type LineDrawing, type ProgressCounter } from './progress.ts';
 import { wrapText } from './wrap.ts';
 
 export type ColorMode = 'auto' | 'always' | 'never';
@@ -97,11 +97,12 @@ export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process
   };
 }
 
+/** A spinner that counts: no rate or time left, which a short run has no time to measure. */
 function spinnerCounter(spinner: (text: string) => Progress, label: string, total: number): ProgressCounter {
   const progress = spinner(`${label} (${total})`);
   let done = 0;
   return {
-    tick: (n = 1) => progress.update(formatProgress({ label, done: (done += n), total })),
+    tick: (n = 1) => progress.update(`${label} (${(done += n)} of ${total})`),
     stop: (finalLine) => progress.stop(finalLine),
   };
 }
