@@ -141,14 +141,9 @@ async function clean(session: Session, args: CleanupArgs, terminal: Terminal, de
     for (const item of keptNow) terminal.warn(`${item.source.namespace}/${reference(item)} kept after all: ${item.verdict.reason}`);
     toDelete = items.filter((item) => item.verdict.action === 'delete');
     kept = items.filter((item) => item.verdict.action === 'keep');
-    const progress = terminal.spinner(`removing ${toDelete.length} old object(s)`);
-    let done = 0;
+    const progress = terminal.progress('removing old objects', toDelete.length);
     try {
-      outcomes = await runCleanup(items, session.client, {
-        backupDirectory,
-        concurrency: args.concurrency,
-        onOutcome: () => progress.update(`removed ${(done += 1)} of ${toDelete.length}`),
-      });
+      outcomes = await runCleanup(items, session.client, { backupDirectory, concurrency: args.concurrency, onOutcome: () => progress.tick() });
     } finally {
       progress.stop();
     }

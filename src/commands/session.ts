@@ -27,7 +27,7 @@ export async function prepare(args: CommonArgs): Promise<Terminal> {
     args.output = 'json';
     await validateJqFilter(args.jq);
   }
-  return createTerminal(args.color);
+  return createTerminal(args.color, process.env, { machineOutput: args.output === 'json' || args.output === 'yaml' });
 }
 
 export async function withSession<T>(args: CommonArgs, terminal: Terminal, work: (session: Session) => Promise<T>): Promise<T> {

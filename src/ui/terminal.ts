@@ -1,7 +1,9 @@
-// Decides once whether to use colour and spinners (--color, NO_COLOR, FORCE_COLOR, TTY, CI) and writes to stderr.
+// Decides once whether to use colour, spinners and progress lines (--color, NO_COLOR, FORCE_COLOR, TTY, CI, -o) and
+// writes to stderr.
 
 import { Chalk, type ChalkInstance } from 'chalk';
 import ora, { type Ora } from 'ora';
+import { showsProgressLine, startProgressLine, type LineDrawing, type ProgressCounter } from './progress.ts';
 import { wrapText } from './wrap.ts';
 
 export type ColorMode = 'auto' | 'always' | 'never';
@@ -12,6 +14,11 @@ export interface Terminal {
   info(message: string): void;
   warn(message: string): void;
   spinner(text: string): Progress;
+  /**
+   * Counts `total` objects of long work: over PROGRESS_LINE_THRESHOLD objects on a terminal, a line with the count, the
+   * rate and the time left; otherwise a spinner, as for any shorter step.
+   */
+  progress(label: string, total: number): ProgressCounter;
   interactive: boolean;
   /**
    * The widths to wrap free text at on stdout and stderr: the terminal's, or undefined when the stream is not a
@@ -42,21 +49,61 @@ export function widthOf(stream: { isTTY?: boolean; columns?: number }): number |
   return stream.isTTY && (stream.columns ?? 0) > 0 ? stream.columns : undefined;
 }
 
-export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process.env): Terminal {
+/** Whether stderr may be redrawn in place: spinners and the progress line. */
+export function animates(stderr: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv): boolean {
+  // A terminal that reports no width (a pty nobody sized, some CI consoles) makes ora's line count infinite.
+  return Boolean(stderr.isTTY) && !env['CI'] && env['TERM'] !== 'dumb' && (stderr.columns ?? 0) > 0;
+}
+
+export interface TerminalOptions {
+  /** -o json|yaml or --jq: stderr carries no progress line beside data meant for a program. */
+  machineOutput?: boolean;
+}
+
+export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process.env, options: TerminalOptions = {}): Terminal {
   const stderrTTY = Boolean(process.stderr.isTTY);
   const color = new Chalk({ level: colorLevel(mode, env, Boolean(process.stdout.isTTY)) });
   const errColor = new Chalk({ level: colorLevel(mode, env, stderrTTY) });
-  // A terminal that reports no width (a pty nobody sized, some CI consoles) makes ora's line count infinite.
-  const animated = stderrTTY && !env['CI'] && (process.stderr.columns ?? 0) > 0;
+  const animated = animates(process.stderr, env);
   const stderrWidth = widthOf(process.stderr);
+  const spinner = (text: string): Progress => (animated ? oraProgress(ora({ text, stream: process.stderr }).start()) : plainProgress(text));
+  /** The progress line on screen, taken off while a message is written, so the message is not drawn over. */
+  let line: LineDrawing | undefined;
+  const writeAroundLine = (text: string): void => {
+    line?.clear();
+    process.stderr.write(text);
+    line?.redraw();
+  };
   return {
     color,
     interactive: Boolean(process.stdin.isTTY) && stderrTTY,
     stdoutWidth: widthOf(process.stdout),
     stderrWidth,
-    info: (message) => void process.stderr.write(`${message}\n`),
-    warn: (message) => void process.stderr.write(wrapText(`${errColor.yellow('warning:')} ${message}\n`, stderrWidth)),
-    spinner: (text) => (animated ? oraProgress(ora({ text, stream: process.stderr }).start()) : plainProgress(text)),
+    info: (message) => writeAroundLine(`${message}\n`),
+    warn: (message) => writeAroundLine(wrapText(`${errColor.yellow('warning:')} ${message}\n`, stderrWidth)),
+    spinner,
+    progress: (label, total) => {
+      if (!showsProgressLine(total, { animated, machineOutput: options.machineOutput ?? false })) return spinnerCounter(spinner, label, total);
+      const drawing = startProgressLine({ label, total, write: (text) => void process.stderr.write(text), columns: () => widthOf(process.stderr) });
+      line = drawing;
+      return {
+        tick: drawing.tick,
+        stop: (finalLine) => {
+          if (line === drawing) line = undefined;
+          drawing.stop(finalLine);
+        },
+      };
+    },
+  };
+}
+
+/** A spinner that counts: no rate or time left, which a short run has no time to measure. */
+function spinnerCounter(spinner: (text: string) => Progress, label: string, total: number): ProgressCounter {
+  const progress = spinner(`${label} (${total})`);
+  let done = 0;
+  return {
+    tick: (n = 1) => progress.update(`${label} (${(done += n)} of ${total})`),
+    stop: (finalLine) => progress.stop(finalLine),
   };
 }
 

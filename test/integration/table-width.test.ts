@@ -1,5 +1,5 @@
-// What a new user meets on a 120-column terminal: plan and status fit it without cutting a name, and -o wide still
-// names every object whole.
+// What a new user meets on a 120-column terminal: plan and status fit it without cutting a name, -o wide still
+// names every object whole, and a long cleanup's progress line fits it too (and is drawn nowhere else).
 
 import { readFileSync } from 'node:fs';
 import test from 'ava';
@@ -7,8 +7,10 @@ import yaml from 'js-yaml';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { adoptedNamespace, backupDirectory } from '../support/adopted-scenario.ts';
 import { runPlugin, runPluginOnTerminal } from '../support/cli.ts';
-import { adminClient, closeAfter, testKubeconfig } from '../support/cluster.ts';
-import { EXAMPLE_DUMP } from '../support/scenario.ts';
+import { adminClient, closeAfter, freshNamespace, testKubeconfig } from '../support/cluster.ts';
+import { EXAMPLE_DUMP, neverCreatedModels, seedOldObjects } from '../support/scenario.ts';
+import { PROGRESS_LINE_THRESHOLD } from '../../src/ui/progress.ts';
+import type { KubeClient } from '../../src/kube/client.ts';
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
@@ -57,4 +59,48 @@ test('status and cleanup --dry-run on the example objects fit a 120-column termi
   t.is(cleanup.code, 0, cleanup.output);
   t.deepEqual(linesOver(cleanup.output, 120), []);
   t.regex(cleanup.output, /would be removed/);
+});
+
+/** What stays on screen: of a line redrawn in place (each drawing clears the line first), its last drawing. */
+function shownLines(output: string): string[] {
+  return output.replace(ANSI, '').split('\n').map((line) => line.replace(/\r$/, '').split('\r').at(-1)!);
+}
+
+/** Every state a line was drawn in: a line redrawn in place (after a carriage return) counts once per drawing. */
+function drawings(output: string): string[] {
+  return output.replace(ANSI, '').split(/\r?\n|\r/);
+}
+
+/** A namespace holding one more old object than the progress line needs (Models cleanup may remove unadopted). */
+async function namespaceOverThreshold(client: KubeClient): Promise<string> {
+  const namespace = await freshNamespace(client, 'many');
+  const models = neverCreatedModels(namespace, PROGRESS_LINE_THRESHOLD + 1);
+  const slices = Array.from({ length: 8 }, (_, slice) => models.filter((_model, index) => index % 8 === slice));
+  await Promise.all(slices.map((slice) => seedOldObjects(client, slice)));
+  return namespace;
+}
+
+test('cleanup of more than 200 objects shows a progress line on a terminal, fitted to it, and none on a pipe', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const [onTerminal, onPipe] = (await Promise.all([0, 1].map(() => namespaceOverThreshold(client)))) as [string, string];
+  const total = PROGRESS_LINE_THRESHOLD + 1;
+  const progressLine = new RegExp(`removing old objects \\d+/${total} \\(\\d+%\\)`);
+  const cleanup = (namespace: string): string[] => ['cleanup', '-n', namespace, '--yes', '--skip-aws-check', '--backup-dir', backupDirectory()];
+  // A terminal of any kind, whatever the machine running the tests has.
+  const options = { kubeconfig: testKubeconfig(), columns: 120, env: { TERM: 'xterm' } };
+
+  // Both at once: each has its own namespace. (-o json, which draws no line either, is decided in showsProgressLine.)
+  const [drawn, piped] = await Promise.all([
+    runPluginOnTerminal(cleanup(onTerminal), '', options),
+    runPlugin(cleanup(onPipe), { kubeconfig: testKubeconfig(), env: { TERM: 'xterm' } }),
+  ]);
+  t.is(drawn.code, 0, drawn.output);
+  t.regex(drawn.output, progressLine);
+  t.deepEqual(shownLines(drawn.output).filter((line) => line.length > 120), []);
+  t.deepEqual(drawings(drawn.output).filter((line) => progressLine.test(line) && line.length >= 120), [], 'the progress line leaves a column spare');
+  t.regex(drawn.output, new RegExp(`removed ${total}, already gone 0, kept 0, failed 0`));
+
+  t.is(piped.code, 0, piped.stderr);
+  t.notRegex(piped.stderr, progressLine);
+  t.regex(piped.stderr, new RegExp(`removed ${total}, already gone 0, kept 0, failed 0`));
 });
