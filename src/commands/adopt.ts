@@ -10,6 +10,7 @@ import { waitForAdoption } from '../core/adoption/wait.ts';
 import { diagnoseWait } from '../core/adoption/wait-diagnosis.ts';
 import { machineOutput, toYamlStream } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
+import type { ProgressCounter } from '../ui/progress.ts';
 import { renderOutcomes, stateColor } from '../ui/views.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
@@ -62,26 +63,30 @@ async function runAdopt(args: AdoptArgs): Promise<void> {
       await printManifests(plansOf(batches), args);
       return;
     }
-    const progress = terminal.spinner(args.dryRun === 'server' ? 'validating manifests with the API server' : 'creating ACK objects');
-    let done = 0;
     const summaries: OutcomeSummary[] = [];
     const failed: string[] = [];
     const waitedFor: MigrationPlan[] = [];
     let ackControllers: AckControllerInstall[] | undefined;
     for await (const { plan, ackControllers: installs } of batches) {
       ackControllers = installs;
-      const outcomes = await adopt(plan, session.client, {
-        serverDryRun: args.dryRun === 'server',
-        concurrency: args.concurrency,
-        onOutcome: () => progress.update(`created ${(done += 1)} object(s)`),
-      });
+      let progress: ProgressCounter | undefined;
+      let outcomes: AdoptOutcome[];
+      try {
+        outcomes = await adopt(plan, session.client, {
+          serverDryRun: args.dryRun === 'server',
+          concurrency: args.concurrency,
+          onStart: (total) => (progress = terminal.progress(args.dryRun === 'server' ? 'validating manifests' : 'creating ACK objects', total)),
+          onOutcome: () => progress?.tick(),
+        });
+      } finally {
+        progress?.stop();
+      }
       for (const outcome of outcomes) {
         summaries.push(summarizeOutcome(outcome));
         if (outcome.result === 'failed') failed.push(outcome.message ?? 'failed');
       }
       if (args.wait) waitedFor.push({ ...plan, sources: [] });
     }
-    progress.stop();
     const machine = await machineOutput({ outcomes: summaries }, args.output, args.jq);
     process.stdout.write(machine ?? renderOutcomes(summaries, terminal.color));
     if (failed.length > 0) throw new PartialFailure(`${failed.length} of ${summaries.length} object(s) could not be created: ${failed.join('; ')}`);

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../src/kube/objects.ts';
 import { adoptedNamespace, backupDirectory } from '../support/adopted-scenario.ts';
 import { runPlugin, runPluginOnTerminal } from '../support/cli.ts';
 import { adminClient, closeAfter, freshNamespace, testKubeconfig } from '../support/cluster.ts';
-import { EXAMPLE_DUMP, neverCreatedModels, seedOldObjects } from '../support/scenario.ts';
+import { EXAMPLE_DUMP, neverCreatedModels, oldTrainingJob, seedOldObjects } from '../support/scenario.ts';
 import { PROGRESS_LINE_THRESHOLD } from '../../src/ui/progress.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 
@@ -103,4 +103,36 @@ test('cleanup of more than 200 objects shows a progress line on a terminal, fitt
   t.is(piped.code, 0, piped.stderr);
   t.notRegex(piped.stderr, progressLine);
   t.regex(piped.stderr, new RegExp(`removed ${total}, already gone 0, kept 0, failed 0`));
+});
+
+/** A namespace with one more old TrainingJob than the progress line needs, each named in AWS (a target to adopt). */
+async function jobsOverThreshold(client: KubeClient): Promise<string> {
+  const namespace = await freshNamespace(client, 'many-jobs');
+  const jobs = Array.from({ length: PROGRESS_LINE_THRESHOLD + 1 }, (_, index) => ({
+    ...oldTrainingJob(namespace, `job-${index}`, `${namespace}-job-${index}`),
+    status: { trainingJobStatus: 'Completed', sageMakerTrainingJobName: `${namespace}-job-${index}` },
+  }));
+  const slices = Array.from({ length: 8 }, (_, slice) => jobs.filter((_job, index) => index % 8 === slice));
+  await Promise.all(slices.map((slice) => seedOldObjects(client, slice)));
+  return namespace;
+}
+
+// Catches: adopt's creates (here validated: --dry-run=server stores nothing) counted without a progress line on a
+// terminal (seen red with adopt not starting one), or with one on a pipe.
+test('adopt of more than 200 objects shows a progress line on a terminal, fitted to it, and none on a pipe', async (t) => {
+  const client = closeAfter(t, adminClient());
+  const [onTerminal, onPipe] = (await Promise.all([0, 1].map(() => jobsOverThreshold(client)))) as [string, string];
+  const total = PROGRESS_LINE_THRESHOLD + 1;
+  const progressLine = new RegExp(`validating manifests \\d+/${total} \\(\\d+%\\)`);
+  const adopt = (namespace: string): string[] => ['adopt', '-n', namespace, '--method', 'annotation', '--dry-run=server'];
+  const [drawn, piped] = await Promise.all([
+    runPluginOnTerminal(adopt(onTerminal), '', { kubeconfig: testKubeconfig(), columns: 120, env: { TERM: 'xterm' } }),
+    runPlugin(adopt(onPipe), { kubeconfig: testKubeconfig(), env: { TERM: 'xterm' } }),
+  ]);
+  t.is(drawn.code, 0, drawn.output);
+  t.regex(drawn.output, progressLine);
+  t.deepEqual(drawings(drawn.output).filter((line) => progressLine.test(line) && line.length >= 120), [], 'the progress line leaves a column spare');
+  t.is(piped.code, 0, piped.stderr);
+  t.notRegex(piped.stderr, progressLine);
+  t.is(piped.stdout.split("\n").filter((line) => /\svalidated(\s|$)/.test(line)).length, total);
 });

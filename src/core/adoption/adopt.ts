@@ -25,6 +25,8 @@ export interface AdoptOptions {
   serverDryRun: boolean;
   /** Creates in flight at once. */
   concurrency: number;
+  /** Called once, before the first create, with how many creates there will be. */
+  onStart?: (total: number) => void;
   onOutcome?: (outcome: AdoptOutcome) => void;
 }
 
@@ -37,7 +39,9 @@ export function refuseBlockedAdoption(plan: MigrationPlan): void {
 
 export async function adopt(plan: MigrationPlan, client: KubeClient, options: AdoptOptions): Promise<AdoptOutcome[]> {
   refuseBlockedAdoption(plan);
-  return await inParallel(manifestsToCreate(plan), options.concurrency, async ({ target, manifest }) => {
+  const creates = manifestsToCreate(plan);
+  options.onStart?.(creates.length);
+  return await inParallel(creates, options.concurrency, async ({ target, manifest }) => {
     const type: ResourceType = manifest.kind === ADOPTED_RESOURCE_TYPE.kind ? ADOPTED_RESOURCE_TYPE : ACK_KINDS[target.ackKind];
     let outcome: AdoptOutcome;
     try {
