@@ -11,6 +11,7 @@ import { OLD_GROUP, OLD_KINDS, OLD_VERSION, type OldKind } from '../model/kinds.
 import { groupInventory, NamespaceLinks, NamespaceRelevance } from './namespace-groups.ts';
 import { projectAckObject, projectForPlan } from './projection.ts';
 import { targetsOf } from '../model/targets.ts';
+import { inParallel } from '../model/in-parallel.ts';
 
 export interface Scope {
   /** undefined means all namespaces. */
@@ -26,6 +27,8 @@ export interface Scope {
 }
 
 const DEPLOYMENT_TYPE = BUILTIN_TYPES.deployment;
+/** One SelfSubjectAccessReview per namespace and resource: dozens over a large cluster, asked for together. */
+const ACCESS_REVIEWS_IN_FLIGHT = 16;
 const POD_TYPE = BUILTIN_TYPES.pod;
 
 interface ServedTypes {
@@ -35,10 +38,12 @@ interface ServedTypes {
 }
 
 async function servedTypes(client: KubeClient, scope: Scope): Promise<ServedTypes> {
-  const servedOld = await servedPlurals(client, OLD_GROUP, OLD_VERSION);
-  const servedSageMaker = await servedPlurals(client, SAGEMAKER_GROUP, 'v1alpha1');
-  const servedAutoscaling = await servedPlurals(client, AUTOSCALING_GROUP, 'v1alpha1');
-  const servedCore = await servedPlurals(client, ACK_CORE_GROUP, 'v1alpha1');
+  const [servedOld, servedSageMaker, servedAutoscaling, servedCore] = await Promise.all([
+    servedPlurals(client, OLD_GROUP, OLD_VERSION),
+    servedPlurals(client, SAGEMAKER_GROUP, 'v1alpha1'),
+    servedPlurals(client, AUTOSCALING_GROUP, 'v1alpha1'),
+    servedPlurals(client, ACK_CORE_GROUP, 'v1alpha1'),
+  ]);
   return {
     oldKinds: (scope.kinds ?? OLD_KINDS).filter((kind) => servedOld.has(kind.plural)),
     ackKinds: (Object.keys(ACK_KINDS) as AckKindName[]).filter((name) => {
@@ -50,7 +55,10 @@ async function servedTypes(client: KubeClient, scope: Scope): Promise<ServedType
 }
 
 async function clusterFacts(client: KubeClient, scope: Scope, contextName: string, served: ServedTypes, clusterWide: { ack: boolean; old: boolean }, oldObjects: KubeObject[]): Promise<ClusterFacts> {
-  const { deployments, deploymentsKnown } = await deploymentFacts(client);
+  const [{ deployments, deploymentsKnown }, missingPermissions] = await Promise.all([
+    deploymentFacts(client),
+    scope.createRights === false ? [] : missingCreatePermissions(client, oldObjects, served.ackKinds, served.adoptedResourceCrdServed),
+  ]);
   return {
     contextName,
     deploymentsKnown,
@@ -60,7 +68,7 @@ async function clusterFacts(client: KubeClient, scope: Scope, contextName: strin
     adoptedResourceCrdServed: served.adoptedResourceCrdServed,
     ackObjectsClusterWide: clusterWide.ack,
     oldObjectsClusterWide: clusterWide.old,
-    missingPermissions: scope.createRights === false ? [] : await missingCreatePermissions(client, oldObjects, served.ackKinds, served.adoptedResourceCrdServed),
+    missingPermissions,
   };
 }
 
@@ -93,11 +101,12 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
     for (const item of listed.items) adoptedResources.push(item);
   }
   const ackObjects: KubeObject[] = [];
-  for (const name of served.ackKinds) {
-    const listed = await listWidely(client, ACK_KINDS[name], undefined, scope.namespace, {
-      keep: relevance && ((object) => relevance.keepsAckObject(object)),
-      project: ackProjection(name),
-    });
+  // Most ACK kinds have no object at all: their lists are asked for together, and kept in the kinds' order.
+  const ackLists = await Promise.all(served.ackKinds.map((name) => listWidely(client, ACK_KINDS[name], undefined, scope.namespace, {
+    keep: relevance && ((object) => relevance.keepsAckObject(object)),
+    project: ackProjection(name),
+  })));
+  for (const listed of ackLists) {
     ackObjectsClusterWide &&= listed.clusterWide;
     for (const item of listed.items) ackObjects.push(item);
   }
@@ -124,8 +133,10 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
   const holders = new Map<ResourceType, Set<string>>();
   let held: Pick<Inventory, 'oldObjects' | 'ackObjects' | 'adoptedResources'> | undefined = { oldObjects: [], ackObjects: [], adoptedResources: [] };
   let count = 0;
-  const read = async (type: ResourceType, link: (object: KubeObject) => void, project: (object: KubeObject) => KubeObject, into: keyof NonNullable<typeof held>, labelSelector?: string): Promise<void> => {
+  /** Reads every object of a type once, linking it; returns the projected objects while the cluster is held whole. */
+  const read = async (type: ResourceType, link: (object: KubeObject) => void, project: (object: KubeObject) => KubeObject, labelSelector?: string): Promise<KubeObject[]> => {
     const namespaces = new Set<string>();
+    const kept: KubeObject[] = [];
     for await (const object of client.list(type, { labelSelector })) {
       link(object);
       namespaces.add(object.metadata.namespace ?? 'default');
@@ -133,13 +144,19 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
         held = undefined;
         favourMemoryOverSpeed();
       }
-      held?.[into].push(project(object));
+      if (held) kept.push(project(object));
     }
     holders.set(type, namespaces);
+    return held ? kept : [];
   };
-  for (const kind of served.oldKinds) await read(kind, (object) => links.addOldObject(object), oldProjection(kind, scope), 'oldObjects', scope.labelSelector);
-  for (const name of served.ackKinds) await read(ACK_KINDS[name], (object) => links.addAckObject(object), ackProjection(name), 'ackObjects');
-  if (served.adoptedResourceCrdServed) await read(ADOPTED_RESOURCE_TYPE, (object) => links.addAdoptedResource(object), asIs, 'adoptedResources');
+  const keep = (into: KubeObject[] | undefined, objects: KubeObject[]): void => {
+    for (const object of objects) into?.push(object);
+  };
+  for (const kind of served.oldKinds) keep(held?.oldObjects, await read(kind, (object) => links.addOldObject(object), oldProjection(kind, scope), scope.labelSelector));
+  // Most ACK kinds have no object at all: their lists are asked for together, and kept in the kinds' order.
+  const ackObjects = await Promise.all(served.ackKinds.map((name) => read(ACK_KINDS[name], (object) => links.addAckObject(object), ackProjection(name))));
+  for (const objects of ackObjects) keep(held?.ackObjects, objects);
+  if (served.adoptedResourceCrdServed) keep(held?.adoptedResources, await read(ADOPTED_RESOURCE_TYPE, (object) => links.addAdoptedResource(object), asIs));
 
   // Facts that hold cluster-wide (controllers, served kinds) even when there is no object at all.
   const cluster = await clusterFacts(client, { ...everywhere, createRights: false }, contextName, served, { ack: true, old: true }, []);
@@ -284,9 +301,7 @@ async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObje
       if (adoptedResourceCrdServed) need(ADOPTED_RESOURCE_TYPE, namespace);
     }
   }
-  const missing: MissingPermission[] = [];
-  for (const { group, plural, ...permission } of needed.values()) {
-    if (!(await client.canI({ verb: permission.verb, group, resource: plural, namespace: permission.namespace }))) missing.push(permission);
-  }
-  return missing;
+  const reviews = [...needed.values()];
+  const allowed = await inParallel(reviews, ACCESS_REVIEWS_IN_FLIGHT, ({ group, plural, verb, namespace }) => client.canI({ verb, group, resource: plural, namespace }));
+  return reviews.filter((_review, index) => !allowed[index]).map(({ group: _group, plural: _plural, ...permission }) => permission);
 }
