@@ -33,6 +33,7 @@ export const TEST_TOKENS: TokenUser[] = [
   { token: 'no-delete-token-51aa', user: 'no-delete-user', groups: [] },
   // Not in system:masters, whose requests API Priority and Fairness exempts from throttling.
   { token: 'throttled-token-93c0', user: 'throttled-user', groups: [] },
+  { token: 'namespace-writer-token-4d2f', user: 'namespace-writer', groups: [] },
 ];
 
 export async function startControlPlane(assetsDirectory: string): Promise<ControlPlane> {

@@ -10,7 +10,7 @@ import { isConflict, isNotFound } from '../../kube/errors.ts';
 import { BUILTIN_TYPES, type KubeObject } from '../../kube/objects.ts';
 import { writeBackup, writeBackups } from './backup.ts';
 import { BoundedQueue } from './bounded-queue.ts';
-import { inParallel } from '../model/in-parallel.ts';
+import { deniedAccess } from '../discovery/access.ts';
 import type { CleanupItem } from './cleanup-plan.ts';
 import { operatorsActingOn, type OldOperatorInstall } from '../discovery/controllers.ts';
 import { ForbiddenError, MigrateError, SafetyRefusal } from '../../errors.ts';
@@ -64,9 +64,8 @@ export async function refuseWithoutRights(items: CleanupItem[], client: KubeClie
     const kind = OLD_KINDS.find((candidate) => candidate.kind === kindName)!;
     return ['patch', 'delete'].map((verb) => ({ verb, group: kind.group, resource: kind.plural, namespace }));
   });
-  // One access review per namespace, kind and verb: asked in parallel, as they are answered without etcd.
-  const allowed = await inParallel(checks, concurrency, (check) => client.canI(check));
-  const missing = checks.filter((_, index) => !allowed[index]).map((check) => `${check.verb} ${check.resource}.${check.group} in namespace ${check.namespace}`);
+  // Access reviews are answered without etcd: asked in parallel, cluster-wide first.
+  const missing = (await deniedAccess(client, checks, concurrency)).map((check) => `${check.verb} ${check.resource}.${check.group} in namespace ${check.namespace}`);
   if (missing.length > 0) throw new ForbiddenError(`cleanup needs rights you do not have, so nothing was changed: ${missing.join(', ')}`);
 }
 

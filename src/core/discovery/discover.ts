@@ -11,7 +11,7 @@ import { OLD_GROUP, OLD_KINDS, OLD_VERSION, type OldKind } from '../model/kinds.
 import { groupInventory, NamespaceLinks, NamespaceRelevance } from './namespace-groups.ts';
 import { projectAckObject, projectForPlan } from './projection.ts';
 import { targetsOf } from '../model/targets.ts';
-import { inParallel } from '../model/in-parallel.ts';
+import { deniedAccess } from './access.ts';
 
 export interface Scope {
   /** undefined means all namespaces. */
@@ -152,17 +152,23 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
   const keep = (into: KubeObject[] | undefined, objects: KubeObject[]): void => {
     for (const object of objects) into?.push(object);
   };
-  for (const kind of served.oldKinds) keep(held?.oldObjects, await read(kind, (object) => links.addOldObject(object), oldProjection(kind, scope), scope.labelSelector));
-  // Most ACK kinds have no object at all: their lists are asked for together, and kept in the kinds' order.
-  const ackObjects = await Promise.all(served.ackKinds.map((name) => read(ACK_KINDS[name], (object) => links.addAckObject(object), ackProjection(name))));
+  // Every type is read at once (most ACK kinds have no object at all), and kept in the types' order: the groups do
+  // not depend on the order objects are linked in.
+  const [oldObjects, ackObjects, adoptedResources] = await Promise.all([
+    Promise.all(served.oldKinds.map((kind) => read(kind, (object) => links.addOldObject(object), oldProjection(kind, scope), scope.labelSelector))),
+    Promise.all(served.ackKinds.map((name) => read(ACK_KINDS[name], (object) => links.addAckObject(object), ackProjection(name)))),
+    served.adoptedResourceCrdServed ? read(ADOPTED_RESOURCE_TYPE, (object) => links.addAdoptedResource(object), asIs) : [],
+  ]);
+  for (const objects of oldObjects) keep(held?.oldObjects, objects);
   for (const objects of ackObjects) keep(held?.ackObjects, objects);
-  if (served.adoptedResourceCrdServed) keep(held?.adoptedResources, await read(ADOPTED_RESOURCE_TYPE, (object) => links.addAdoptedResource(object), asIs));
+  keep(held?.adoptedResources, adoptedResources);
 
   // Facts that hold cluster-wide (controllers, served kinds) even when there is no object at all.
   const cluster = await clusterFacts(client, { ...everywhere, createRights: false }, contextName, served, { ack: true, old: true }, []);
+  const clusterWideAnswers = new Map<string, Promise<boolean>>();
   const withRights = async (group: Inventory): Promise<Inventory> => {
     if (scope.createRights === false) return group;
-    return { ...group, cluster: { ...cluster, missingPermissions: await missingCreatePermissions(client, group.oldObjects, served.ackKinds, served.adoptedResourceCrdServed) } };
+    return { ...group, cluster: { ...cluster, missingPermissions: await missingCreatePermissions(client, group.oldObjects, served.ackKinds, served.adoptedResourceCrdServed, clusterWideAnswers) } };
   };
   const groups = links.groups();
   if (groups.length === 0) {
@@ -285,7 +291,7 @@ function matchLabelsSelector(deployment: KubeObject): string | undefined {
  * send: the ACK kinds (annotation adoption) and, where the CRD is served, AdoptedResources. The plan keeps those its
  * chosen methods need.
  */
-async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObject[], servedAckKinds: AckKindName[], adoptedResourceCrdServed: boolean): Promise<MissingPermission[]> {
+async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObject[], servedAckKinds: AckKindName[], adoptedResourceCrdServed: boolean, clusterWideAnswers?: Map<string, Promise<boolean>>): Promise<MissingPermission[]> {
   const needed = new Map<string, MissingPermission & { group: string; plural: string }>();
   const need = (type: { group: string; plural: string }, namespace: string): void => {
     const resource = `${type.plural}.${type.group}`;
@@ -301,7 +307,6 @@ async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObje
       if (adoptedResourceCrdServed) need(ADOPTED_RESOURCE_TYPE, namespace);
     }
   }
-  const reviews = [...needed.values()];
-  const allowed = await inParallel(reviews, ACCESS_REVIEWS_IN_FLIGHT, ({ group, plural, verb, namespace }) => client.canI({ verb, group, resource: plural, namespace }));
-  return reviews.filter((_review, index) => !allowed[index]).map(({ group: _group, plural: _plural, ...permission }) => permission);
+  const denied = await deniedAccess(client, [...needed.values()].map(({ verb, group, plural, namespace }) => ({ verb, group, resource: plural, namespace })), ACCESS_REVIEWS_IN_FLIGHT, clusterWideAnswers);
+  return denied.map(({ group, resource, namespace }) => ({ verb: 'create' as const, resource: `${resource}.${group}`, namespace: namespace! }));
 }
