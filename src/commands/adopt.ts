@@ -1,6 +1,5 @@
 // `adopt`: creates the ACK objects that adopt each AWS resource; --dry-run prints or validates them, --wait watches.
 
-import type { Argv } from 'yargs';
 import { adopt, refuseBlockedAdoption, type AdoptOutcome } from '../core/adoption/adopt.ts';
 import { PartialFailure, TimeoutError, UsageError } from '../errors.ts';
 import { manifestsToCreate } from '../core/plan/manifests.ts';
@@ -12,37 +11,20 @@ import { machineOutput, toYamlStream } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
 import { renderOutcomes, stateColor } from '../ui/views.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { parseDuration, planOptionsOf, withAdoptionFlags, withCommonFlags } from './flags.ts';
+import { parseDuration, planOptionsOf } from './flags.ts';
 import type { PlanArgs } from './plan.ts';
-import { inventoryFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
+import { prepare } from './prepare.ts';
+import { inventoryFromCluster, inventoryFromFile, withSession } from './session.ts';
 
 type DryRun = 'none' | 'client' | 'server';
 
-interface AdoptArgs extends PlanArgs {
+export interface AdoptArgs extends PlanArgs {
   dryRun: DryRun;
   wait: boolean;
   timeout: string;
 }
 
-export const adoptCommand = {
-  command: 'adopt',
-  describe: 'Create the ACK objects that adopt each AWS resource (idempotent)',
-  builder: (yargs: Argv) =>
-    withAdoptionFlags(withCommonFlags(yargs)).options({
-      'dry-run': {
-        type: 'string',
-        choices: ['none', 'client', 'server'],
-        default: 'none',
-        coerce: (value: unknown) => (value === '' || value === true ? 'client' : value),
-        describe: 'client: print the manifests; server: validate them with the API server; nothing is stored',
-      },
-      wait: { type: 'boolean', default: false, describe: 'watch until every resource is adopted or failed' },
-      timeout: { type: 'string', default: '10m', describe: 'how long --wait waits (e.g. 90s, 10m)' },
-    }),
-  handler: async (argv: unknown) => runAdopt(argv as AdoptArgs),
-};
-
-async function runAdopt(args: AdoptArgs): Promise<void> {
+export async function runAdopt(args: AdoptArgs): Promise<void> {
   const timeoutMs = parseDuration(args.timeout);
   if (args.fromFile && args.dryRun !== 'client') throw new UsageError('--from-file works offline: use it with --dry-run=client');
   if (args.wait && args.dryRun !== 'none') throw new UsageError('--wait cannot be used with --dry-run');
