@@ -42,7 +42,7 @@ export async function runAdopt(args: AdoptArgs): Promise<void> {
       await printManifests(plan, args);
       return;
     }
-    const progress = terminal.spinner(args.dryRun === 'server' ? 'validating manifests with the API server' : 'creating ACK objects');
+    const progress = await terminal.spinner(args.dryRun === 'server' ? 'validating manifests with the API server' : 'creating ACK objects');
     let done = 0;
     const outcomes = await adopt(plan, session.client, {
       serverDryRun: args.dryRun === 'server',
@@ -76,7 +76,7 @@ function summarizeOutcome(outcome: AdoptOutcome) {
 }
 
 async function waitAndReport(plan: MigrationPlan, client: KubeClient, terminal: Terminal, timeoutMs: number, installs: AckControllerInstall[] | undefined): Promise<void> {
-  const progress = terminal.spinner(`waiting for ${plan.targets.length} AWS resource(s) to be adopted`);
+  const progress = await terminal.spinner(`waiting for ${plan.targets.length} AWS resource(s) to be adopted`);
   const adopted = new Set<string>();
   const result = await waitForAdoption(plan, client, {
     timeoutMs,

@@ -123,7 +123,7 @@ async function clean(session: Session, args: CleanupArgs, terminal: Terminal, de
     for (const item of keptNow) terminal.warn(`${item.source.namespace}/${reference(item)} kept after all: ${item.verdict.reason}`);
     toDelete = items.filter((item) => item.verdict.action === 'delete');
     kept = items.filter((item) => item.verdict.action === 'keep');
-    const progress = terminal.spinner(`removing ${toDelete.length} old object(s)`);
+    const progress = await terminal.spinner(`removing ${toDelete.length} old object(s)`);
     let done = 0;
     try {
       outcomes = await runCleanup(items, session.client, {

@@ -85,7 +85,7 @@ export async function runStopOperator(args: StopOperatorArgs): Promise<void> {
 }
 
 async function waitForPods(client: KubeClient, terminal: Terminal, operators: OperatorDeployment[], timeoutMs: number): Promise<string[]> {
-  const progress = terminal.spinner('waiting for the old operator\'s pods to end');
+  const progress = await terminal.spinner('waiting for the old operator\'s pods to end');
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {

@@ -49,7 +49,7 @@ export async function runUndo(args: UndoArgs): Promise<void> {
       return;
     }
     await confirmOrRefuse(terminal, args.yes, `remove ${toRemove.length} ACK object(s)`, `Remove ${toRemove.length} ACK object(s) this tool made in context ${session.config.contextName}? Each is set to retain and read-only first; AWS is not touched.`);
-    const progress = terminal.spinner(`removing ${toRemove.length} ACK object(s)`);
+    const progress = await terminal.spinner(`removing ${toRemove.length} ACK object(s)`);
     const outcomes: UndoOutcome[] = [];
     const failures: string[] = [];
     try {

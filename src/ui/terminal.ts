@@ -1,7 +1,7 @@
 // Decides once whether to use colour and spinners (--color, NO_COLOR, FORCE_COLOR, TTY, CI) and writes to stderr.
 
 import { Chalk, type ChalkInstance } from 'chalk';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import { wrapText } from './wrap.ts';
 
 export type ColorMode = 'auto' | 'always' | 'never';
@@ -11,7 +11,8 @@ export interface Terminal {
   /** Progress and diagnostics go to stderr, so stdout stays clean for data. */
   info(message: string): void;
   warn(message: string): void;
-  spinner(text: string): Progress;
+  /** Loads ora on the first animated spinner: only commands that wait on the cluster show one. */
+  spinner(text: string): Promise<Progress>;
   interactive: boolean;
   /**
    * The widths to wrap free text at on stdout and stderr: the terminal's, or undefined when the stream is not a
@@ -56,7 +57,7 @@ export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process
     stderrWidth,
     info: (message) => void process.stderr.write(`${message}\n`),
     warn: (message) => void process.stderr.write(wrapText(`${errColor.yellow('warning:')} ${message}\n`, stderrWidth)),
-    spinner: (text) => (animated ? oraProgress(ora({ text, stream: process.stderr }).start()) : plainProgress(text)),
+    spinner: async (text) => (animated ? oraProgress((await import('ora')).default({ text, stream: process.stderr }).start()) : plainProgress(text)),
   };
 }
 
