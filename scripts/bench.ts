@@ -180,8 +180,9 @@ function writeReport(results: Record<string, string>): void {
   const lines = [
     '# Benchmarks',
     '',
-    'Figures from `npm run bench` (`--floor`, `--scale`, `--startup`: see the analysis), each with the day, machine and',
-    `1-minute load average it was measured with. The tools run on Node 20; the plugin is the bundled binary with Node ${RUNTIME_NODE_VERSION.split('.')[0]} inside.`,
+    'Figures from `npm run bench` (`--floor`, `--scale`, `--startup`: see the analysis), each with the day, machine',
+    'and 1-minute load average it was measured with. The tools run on Node 20; the plugin is the bundled binary with',
+    `Node ${RUNTIME_NODE_VERSION.split('.')[0]} inside.`,
     '',
     '| measure | result | measured on |',
     '|---|---|---|',
