@@ -6,12 +6,17 @@ import { validateJqFilter } from '../ui/jq.ts';
 import { createTerminal, type Terminal } from '../ui/terminal.ts';
 import { selectedKinds, validateCommon, type CommonArgs } from './flags.ts';
 
-export async function prepare(args: CommonArgs): Promise<Terminal> {
+/** The checks alone, for a command that prints nothing through the terminal (version --client). */
+export async function checkFlags(args: CommonArgs): Promise<void> {
   validateCommon(args);
   selectedKinds(args);
   if (args.jq) {
     args.output = 'json';
     await validateJqFilter(args.jq);
   }
-  return createTerminal(args.color);
+}
+
+export async function prepare(args: CommonArgs): Promise<Terminal> {
+  await checkFlags(args);
+  return await createTerminal(args.color);
 }

@@ -2,23 +2,22 @@
 
 import { VERSION } from '../version.ts';
 import { machineOutput } from '../ui/output.ts';
-import type { Terminal } from '../ui/terminal.ts';
 import type { CommonArgs } from './flags.ts';
-import { prepare } from './prepare.ts';
+import { checkFlags } from './prepare.ts';
 
 export interface VersionArgs extends CommonArgs {
   client: boolean;
 }
 
 export async function runVersion(args: VersionArgs): Promise<void> {
-  const terminal = await prepare(args);
+  await checkFlags(args);
   const report: Record<string, unknown> = { clientVersion: VERSION };
   const machineOutputWanted = args.output === 'json' || args.output === 'yaml' || args.jq !== undefined;
   // Like kubectl: the client's version first, so that it is there even when the cluster cannot be asked.
   if (!machineOutputWanted) process.stdout.write(`Client Version: ${VERSION}\n`);
   if (!args.client) {
     try {
-      await readCluster(args, terminal, report);
+      await readCluster(args, report);
     } catch (error) {
       if (machineOutputWanted) process.stdout.write((await machineOutput(report, args.output, args.jq)) ?? '');
       throw error;
@@ -41,13 +40,14 @@ export async function runVersion(args: VersionArgs): Promise<void> {
 }
 
 /** The cluster's side of the report; loaded only without --client, so `version --client` starts as fast as --help. */
-async function readCluster(args: VersionArgs, terminal: Terminal, report: Record<string, unknown>): Promise<void> {
-  const [{ withSession }, { deploymentFacts }, { findAckControllers, findOldOperators }] = await Promise.all([
+async function readCluster(args: VersionArgs, report: Record<string, unknown>): Promise<void> {
+  const [{ createTerminal }, { withSession }, { deploymentFacts }, { findAckControllers, findOldOperators }] = await Promise.all([
+    import('../ui/terminal.ts'),
     import('./session.ts'),
     import('../core/discovery/discover.ts'),
     import('../core/discovery/controllers.ts'),
   ]);
-  await withSession(args, terminal, async (session) => {
+  await withSession(args, await createTerminal(args.color), async (session) => {
     report['serverVersion'] = (await session.client.serverVersion()).gitVersion;
     const { deployments, deploymentsKnown } = await deploymentFacts(session.client);
     if (deploymentsKnown) {

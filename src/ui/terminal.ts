@@ -1,6 +1,6 @@
 // Decides once whether to use colour and spinners (--color, NO_COLOR, FORCE_COLOR, TTY, CI) and writes to stderr.
 
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Ora } from 'ora';
 import { wrapText } from './wrap.ts';
 
@@ -43,7 +43,9 @@ export function widthOf(stream: { isTTY?: boolean; columns?: number }): number |
   return stream.isTTY && (stream.columns ?? 0) > 0 ? stream.columns : undefined;
 }
 
-export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process.env): Terminal {
+/** Loads chalk (which probes the terminal when evaluated) only here: `version --client` makes no terminal. */
+export async function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process.env): Promise<Terminal> {
+  const { Chalk } = await import('chalk');
   const stderrTTY = Boolean(process.stderr.isTTY);
   const color = new Chalk({ level: colorLevel(mode, env, Boolean(process.stdout.isTTY)) });
   const errColor = new Chalk({ level: colorLevel(mode, env, stderrTTY) });
