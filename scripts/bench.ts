@@ -1,12 +1,13 @@
-// `npm run bench [-- --quick | --floor | --scale]`: performance figures on the real control plane, measured, never
-// asserted. Without a mode:
+// `npm run bench [-- --quick | --floor | --scale | --startup]`: performance figures on the real control plane,
+// measured, never asserted. Without a mode:
 //   1. cleanup: AWS's documented kubectl/jq loop vs `kubectl sagemaker-migrate cleanup --yes`, same objects, reseeded
 //   2. adopt --wait with the ADOPTION SIMULATOR (simulated AWS + ACK): time and the plugin's requests per object
-//   3. start-up: `--help` of the bundled binary vs `kubectl version --client`, medians
+//   3. start-up: `--help` and `version --client` of the bundled binary vs `kubectl version --client`, medians
 //   4. peak RSS of `status -A -o json` over many objects
 // and the last line is `cleanup speedup vs documented loop: X`. `--floor` times cleanup against a bare client making
 // only the two writes per object (last line `cleanup vs bare-writes floor: X`); `--scale` runs plan, status and
-// cleanup over 50,000 objects. Every mode but --quick updates its rows of docs/benchmarks.md.
+// cleanup over 50,000 objects; `--startup` measures only start-up, without a control plane, and ends with the two
+// start-up ratios. Every mode but --quick updates its rows of docs/benchmarks.md.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,15 +19,17 @@ import { loadKubeConfig } from '../src/kube/config.ts';
 import { AdoptionSimulator, type SimulatedAwsResource } from '../test/support/ack-simulator.ts';
 import { BINARY, ROOT, prepareAssets, startEnvironment } from '../test/support/environment.ts';
 import { adoptFloorRound, measureAdoptScale, seedAdoptBackground } from './bench-adopt.ts';
+import { RUNTIME_NODE_VERSION } from './build.ts';
 import { floorRound } from './bench-floor.ts';
 import { measureScale, type ScaleRun } from './bench-scale.ts';
-import { adoptedAckTrainingJob, loadAverage, log, median, remaining, seed, timed } from './bench-seed.ts';
+import { adoptedAckTrainingJob, loadAverage, log, remaining, seed, timed } from './bench-seed.ts';
+import { describeStartup, measureStartup } from './bench-startup.ts';
 
 const quick = process.argv.includes('--quick');
-const mode = process.argv.includes('--floor') ? 'floor' : process.argv.includes('--scale') ? 'scale' : 'suite';
+const mode = process.argv.includes('--floor') ? 'floor' : process.argv.includes('--scale') ? 'scale' : process.argv.includes('--startup') ? 'startup' : 'suite';
 const sizes = quick
   ? { cleanup: 200, cleanupNamespaces: 4, adopt: 50, rss: 1000, startupRuns: 5 }
-  : { cleanup: 2000, cleanupNamespaces: 20, adopt: 500, rss: 10_000, startupRuns: 11 };
+  : { cleanup: 2000, cleanupNamespaces: 20, adopt: 500, rss: 10_000, startupRuns: 15 };
 /** Bounded by --concurrency in cleanup and by the bare client alike, as in the issue's outside measurement. */
 const FLOOR_CONCURRENCY = 16;
 const ANALYSIS_MARKER = '<!-- analysis: kept across runs -->';
@@ -38,6 +41,7 @@ interface Outcome {
 }
 
 async function main(): Promise<void> {
+  if (mode === 'startup') return startupAlone();
   if (mode === 'suite' && !existsSync('/usr/bin/jq')) throw new Error('the documented loop needs jq: apt-get install -y jq');
   const controlPlane = await startEnvironment(prepareAssets(log), 'current', log);
   try {
@@ -155,10 +159,9 @@ async function suite(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.Pro
   log(results['adopt']);
 
   // 3. start-up
-  const pluginStart = median(Array.from({ length: sizes.startupRuns }, () => timed(BINARY, ['--help'], env)));
-  const kubectlStart = median(Array.from({ length: sizes.startupRuns }, () => timed('kubectl', ['version', '--client'], env)));
-  results['startup'] = `--help median ${(pluginStart * 1000).toFixed(0)}ms vs kubectl version --client ${(kubectlStart * 1000).toFixed(0)}ms: ${(pluginStart / kubectlStart).toFixed(2)}x`;
-  log(results['startup']);
+  const startup = describeStartup(measureStartup(BINARY, env, sizes.startupRuns));
+  results['startup'] = startup.row;
+  for (const line of [startup.row, ...startup.ratios]) log(line);
 
   // 4. peak RSS of status over many objects
   log(`seeding ${sizes.rss} TrainingJobs for status`);
@@ -168,6 +171,15 @@ async function suite(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.Pro
   results['rss'] = `status -A -o json over ${sizes.rss} old objects: peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`;
   log(results['rss']);
   return { results, lastLine: `cleanup speedup vs documented loop: ${speedup.toFixed(1)}` };
+}
+
+/** Start-up alone: needs the bundled binary and kubectl, no control plane. */
+function startupAlone(): void {
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'build.ts')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const env = { ...process.env, NO_COLOR: '1', HOME: mkdtempSync(path.join(tmpdir(), 'smm-bench-home-')) };
+  const startup = describeStartup(measureStartup(BINARY, env, sizes.startupRuns));
+  if (!quick) writeReport({ startup: startup.row });
+  process.stdout.write(`${startup.row}\n${startup.ratios.join('\n')}\n`);
 }
 
 /**
@@ -190,8 +202,9 @@ function writeReport(results: Record<string, string>): void {
   const lines = [
     '# Benchmarks',
     '',
-    'Figures from `npm run bench` (`--floor`, `--scale`: see the analysis), each with the day, machine and 1-minute',
-    'load average it was measured with. The tools run on Node 20; the plugin is the bundled binary with Node 24 inside.',
+    'Figures from `npm run bench` (`--floor`, `--scale`, `--startup`: see the analysis), each with the day, machine',
+    'and 1-minute load average it was measured with. The tools run on Node 20; the plugin is the bundled binary with',
+    `Node ${RUNTIME_NODE_VERSION.split('.')[0]} inside.`,
     '',
     '| measure | result | measured on |',
     '|---|---|---|',

@@ -3,15 +3,8 @@
 import yargs from 'yargs';
 import { ExitCode, exitCodeOf, MigrateError, UsageError } from './errors.ts';
 import { VERSION } from './version.ts';
-import { adoptCommand } from './commands/adopt.ts';
-import { cleanupCommand } from './commands/cleanup.ts';
-import { handoverCommand } from './commands/handover.ts';
+import { adoptCommand, cleanupCommand, handoverCommand, planCommand, statusCommand, stopOperatorCommand, undoCommand, versionCommand } from './commands/definitions.ts';
 import { completeCommand, completionCommand } from './commands/completion.ts';
-import { planCommand } from './commands/plan.ts';
-import { statusCommand } from './commands/status.ts';
-import { undoCommand } from './commands/undo.ts';
-import { stopOperatorCommand } from './commands/stop-operator.ts';
-import { versionCommand } from './commands/version.ts';
 
 /** Usage says `kubectl sagemaker-migrate` when kubectl runs us as a plugin (argv[0] is kubectl-sagemaker_migrate). */
 export function commandName(argv1: string | undefined): string {

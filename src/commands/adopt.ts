@@ -1,6 +1,5 @@
 // `adopt`: creates the ACK objects that adopt each AWS resource; --dry-run prints or validates them, --wait watches.
 
-import type { Argv } from 'yargs';
 import { adopt, plansToAdopt, refuseBlockedAdoption, type AdoptionBatch, type AdoptOutcome } from '../core/adoption/adopt.ts';
 import { PartialFailure, TimeoutError, UsageError } from '../errors.ts';
 import { manifestsToCreate } from '../core/plan/manifests.ts';
@@ -14,39 +13,21 @@ import type { ProgressCounter } from '../ui/progress.ts';
 import { renderOutcomes, stateColor } from '../ui/views.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject } from '../kube/objects.ts';
-import { parseDuration, planOptionsOf, withAdoptionFlags, withCommonFlags } from './flags.ts';
+import { parseDuration, planOptionsOf } from './flags.ts';
 import type { PlanArgs } from './plan.ts';
-import { inventoriesFromCluster, inventoryFromFile, prepare, withSession } from './session.ts';
+import { prepare } from './prepare.ts';
+import { inventoriesFromCluster, inventoryFromFile, withSession } from './session.ts';
 
 type DryRun = 'none' | 'client' | 'server';
 
-interface AdoptArgs extends PlanArgs {
+export interface AdoptArgs extends PlanArgs {
   dryRun: DryRun;
   wait: boolean;
   timeout: string;
   concurrency: number;
 }
 
-export const adoptCommand = {
-  command: 'adopt',
-  describe: 'Create the ACK objects that adopt each AWS resource (idempotent)',
-  builder: (yargs: Argv) =>
-    withAdoptionFlags(withCommonFlags(yargs)).options({
-      'dry-run': {
-        type: 'string',
-        choices: ['none', 'client', 'server'],
-        default: 'none',
-        coerce: (value: unknown) => (value === '' || value === true ? 'client' : value),
-        describe: 'client: print the manifests; server: validate them with the API server; nothing is stored',
-      },
-      wait: { type: 'boolean', default: false, describe: 'watch until every resource is adopted or failed' },
-      timeout: { type: 'string', default: '10m', describe: 'how long --wait waits (e.g. 90s, 10m)' },
-      concurrency: { type: 'number', default: 8, describe: 'creates sent in parallel' },
-    }),
-  handler: async (argv: unknown) => runAdopt(argv as AdoptArgs),
-};
-
-async function runAdopt(args: AdoptArgs): Promise<void> {
+export async function runAdopt(args: AdoptArgs): Promise<void> {
   const timeoutMs = parseDuration(args.timeout);
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
   if (args.fromFile && args.dryRun !== 'client') throw new UsageError('--from-file works offline: use it with --dry-run=client');

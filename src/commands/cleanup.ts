@@ -1,7 +1,6 @@
 // `cleanup`: the safe replacement of the migration guide's finalizer loop. Refuses while the old operator runs,
 // removes only adopted objects (unless told otherwise, loudly), backs up each object first, asks before deleting.
 
-import type { Argv } from 'yargs';
 import { defaultBackupDirectory } from '../core/cleanup/backup.ts';
 import { deleteOldCrds, oldCrdNames, oldObjectOutside, refuseWhileOperatorRuns, refuseWithoutRights, runCleanup, type CleanupOutcome } from '../core/cleanup/cleanup.ts';
 import { OLD_KINDS } from '../core/model/kinds.ts';
@@ -16,10 +15,11 @@ import { machineOutput, writePieces } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { tableLines } from '../ui/table.ts';
 import type { Terminal } from '../ui/terminal.ts';
-import { profilesByAccount, withAwsFlags, withCommonFlags, type AwsArgs, type CommonArgs } from './flags.ts';
-import { inventoriesFromCluster, openAwsReader, prepare, withSession, type Session } from './session.ts';
+import { profilesByAccount, type AwsArgs, type CommonArgs } from './flags.ts';
+import { prepare } from './prepare.ts';
+import { inventoriesFromCluster, openAwsReader, withSession, type Session } from './session.ts';
 
-interface CleanupArgs extends CommonArgs, AwsArgs {
+export interface CleanupArgs extends CommonArgs, AwsArgs {
   skipAwsCheck: boolean;
   refreshSpec: boolean;
   yes: boolean;
@@ -30,24 +30,6 @@ interface CleanupArgs extends CommonArgs, AwsArgs {
   concurrency: number;
   deleteCrds: boolean;
 }
-
-export const cleanupCommand = {
-  command: 'cleanup',
-  describe: 'Remove old objects whose AWS resources ACK has adopted (backs up first; refuses while the old operator runs)',
-  builder: (yargs: Argv) =>
-    withAwsFlags(withCommonFlags(yargs)).options({
-      yes: { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation (needed without a terminal)' },
-      'refresh-spec': { type: 'boolean', default: false, describe: "first write AWS's current values into ACK specs that went stale since adoption (else their old objects are kept)" },
-      'skip-aws-check': { type: 'boolean', default: false, describe: 'do not compare the adopted resources with AWS first (a vanished or drifted resource is then not caught)' },
-      'dry-run': { type: 'boolean', default: false, describe: 'show what would be removed; change nothing' },
-      force: { type: 'boolean', default: false, describe: 'also remove objects whose AWS resources are NOT adopted (never overrides a running old operator)' },
-      'include-unadopted-finished-jobs': { type: 'boolean', default: false, describe: 'also remove Completed, Failed or Stopped jobs that were not adopted' },
-      'backup-dir': { type: 'string', describe: 'where each object is saved before it changes (default ./sagemaker-migrate-backup/<context>-<time>)' },
-      concurrency: { type: 'number', default: 8, describe: 'objects processed in parallel' },
-      'delete-crds': { type: 'boolean', default: false, describe: "last step: delete the old operator's CRDs once no object of theirs remains anywhere" },
-    }),
-  handler: async (argv: unknown) => runCleanupCommand(argv as CleanupArgs),
-};
 
 function reference(item: CleanupItem): string {
   return `${item.source.kind}/${item.source.name}`;
@@ -67,7 +49,7 @@ function decisionLines(items: CleanupItem[], terminal: Terminal): string[] {
   );
 }
 
-async function runCleanupCommand(args: CleanupArgs): Promise<void> {
+export async function runCleanupCommand(args: CleanupArgs): Promise<void> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError('--concurrency must be a whole number of at least 1');
   profilesByAccount(args);
   if (args.skipAwsCheck && args.refreshSpec) throw new UsageError('--refresh-spec reads AWS: it cannot be used with --skip-aws-check');

@@ -2,7 +2,6 @@
 // only those whose AWS resource still exists and matches the spec ACK would enforce: anything else would be rolled
 // back by ACK at its next resync.
 
-import type { Argv } from 'yargs';
 import { MigrateError, PartialFailure, SafetyRefusal, UsageError } from '../errors.ts';
 import { driftLines, unappliableWarning } from '../core/discovery/aws-check.ts';
 import { checkHandoverWithAws, decideHandover, gitOpsOwners, handOver, refreshedManifest, releaseChecked, type HandoverItem } from '../core/handover/handover.ts';
@@ -11,30 +10,17 @@ import { machineOutput, toYamlStream } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
 import type { Terminal } from '../ui/terminal.ts';
-import { profilesByAccount, withAwsFlags, withCommonFlags, type AwsArgs, type CommonArgs } from './flags.ts';
-import { inventoryFromCluster, openAwsReader, prepare, withSession } from './session.ts';
+import { profilesByAccount, type AwsArgs, type CommonArgs } from './flags.ts';
+import { prepare } from './prepare.ts';
+import { inventoryFromCluster, openAwsReader, withSession } from './session.ts';
 
-interface HandoverArgs extends CommonArgs, AwsArgs {
+export interface HandoverArgs extends CommonArgs, AwsArgs {
   yes: boolean;
   dryRun: boolean;
   deletionPolicy?: DeletionPolicy;
   skipAwsCheck: boolean;
   refreshSpec: boolean;
 }
-
-export const handoverCommand = {
-  command: 'handover',
-  describe: 'After cleanup, let ACK manage the adopted resources (removes observe-only) where AWS matches their spec',
-  builder: (yargs: Argv) =>
-    withAwsFlags(withCommonFlags(yargs)).options({
-      yes: { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation' },
-      'dry-run': { type: 'boolean', default: false, describe: 'show what would be handed over; change nothing' },
-      'deletion-policy': { type: 'string', choices: ['retain', 'delete'], describe: 'also set the deletion policy ACK applies from now on' },
-      'refresh-spec': { type: 'boolean', default: false, describe: "write AWS's current values into the spec of objects whose AWS resource changed since adoption, then release them" },
-      'skip-aws-check': { type: 'boolean', default: false, describe: 'release without comparing with AWS (a rollback by ACK is then not ruled out)' },
-    }),
-  handler: async (argv: unknown) => runHandover(argv as HandoverArgs),
-};
 
 // ACK reconciles on spec changes only; an annotation change takes effect at each object's next resync.
 const TAKES_EFFECT =
@@ -62,7 +48,7 @@ function reportDrift(items: HandoverItem[], terminal: Terminal, refreshSpec: boo
   }
 }
 
-async function runHandover(args: HandoverArgs): Promise<void> {
+export async function runHandover(args: HandoverArgs): Promise<void> {
   profilesByAccount(args);
   const terminal = await prepare(args);
   if (args.skipAwsCheck && args.refreshSpec) throw new UsageError('--refresh-spec reads AWS: it cannot be used with --skip-aws-check');

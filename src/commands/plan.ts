@@ -1,6 +1,5 @@
 // `plan`: read-only. Shows every old object, the ACK objects that will adopt its AWS resources, and what blocks.
 
-import type { Argv } from 'yargs';
 import { buildPlan, mergePlans, type MigrationPlan } from '../core/plan/plan.ts';
 import { machineOutput, writePieces } from '../ui/output.ts';
 import type { Terminal } from '../ui/terminal.ts';
@@ -8,20 +7,11 @@ import { addPlanTables, emptyPlanTables, renderPlan, renderPlanTables } from '..
 import { reportTargetsInAws, type AwsTargetReport } from '../core/discovery/aws-report.ts';
 import type { AckControllerInstall } from '../core/discovery/controllers.ts';
 import { renderAwsReport } from '../ui/views.ts';
-import { planOptionsOf, profilesByAccount, withAdoptionFlags, withAwsFlags, withCommonFlags, type AdoptionArgs, type AwsArgs, type CommonArgs } from './flags.ts';
-import { inventoriesFromCluster, inventoryFromFile, openAwsReader, prepare, withSession } from './session.ts';
+import { planOptionsOf, profilesByAccount, type AdoptionArgs, type AwsArgs, type CommonArgs } from './flags.ts';
+import { prepare } from './prepare.ts';
+import { inventoriesFromCluster, inventoryFromFile, openAwsReader, withSession } from './session.ts';
 
 export type PlanArgs = CommonArgs & AdoptionArgs & AwsArgs & { aws: boolean };
-
-export const planCommand = {
-  command: 'plan',
-  describe: 'Show what adoption and cleanup would do (changes nothing)',
-  builder: (yargs: Argv) =>
-    withAwsFlags(withAdoptionFlags(withCommonFlags(yargs))).options({
-      aws: { type: 'boolean', default: false, describe: 'also read AWS: whether each resource exists where ACK will look, and whether adopted ones drifted since adoption' },
-    }),
-  handler: async (argv: unknown) => runPlan(argv as PlanArgs),
-};
 
 async function computePlan(args: PlanArgs, terminal: Terminal): Promise<MigrationPlan> {
   if (args.fromFile) return buildPlan(inventoryFromFile(args.fromFile, args), planOptionsOf(args));
@@ -74,7 +64,7 @@ async function planWithAws(args: PlanArgs, terminal: Terminal): Promise<{ plan: 
   }
 }
 
-async function runPlan(args: PlanArgs): Promise<void> {
+export async function runPlan(args: PlanArgs): Promise<void> {
   profilesByAccount(args);
   const terminal = await prepare(args);
   if (args.aws) {

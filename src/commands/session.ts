@@ -1,4 +1,4 @@
-// Builds what a command needs from its flags: the terminal, the kubeconfig and one Kubernetes client, and the
+// Builds what a command that reads objects needs from its flags: the kubeconfig and one Kubernetes client, and the
 // inventory (from the cluster or from a dump). Closes the client when the command ends.
 
 import { readFileSync } from 'node:fs';
@@ -9,25 +9,14 @@ import { labelMatcher } from '../core/model/selector.ts';
 import type { Inventory } from '../core/discovery/inventory.ts';
 import { KubeClient } from '../kube/client.ts';
 import type { LoadedConfig } from '../kube/config.ts';
-import { createTerminal, type Terminal } from '../ui/terminal.ts';
+import type { Terminal } from '../ui/terminal.ts';
 import type { AwsReader } from '../aws/reader.ts';
-import { profilesByAccount, selectedKinds, validateCommon, type AwsArgs, type CommonArgs } from './flags.ts';
-import { validateJqFilter } from '../ui/jq.ts';
+import { profilesByAccount, selectedKinds, type AwsArgs, type CommonArgs } from './flags.ts';
 
 export interface Session {
   terminal: Terminal;
   config: LoadedConfig;
   client: KubeClient;
-}
-
-export async function prepare(args: CommonArgs): Promise<Terminal> {
-  validateCommon(args);
-  selectedKinds(args);
-  if (args.jq) {
-    args.output = 'json';
-    await validateJqFilter(args.jq);
-  }
-  return createTerminal(args.color, process.env, { machineOutput: args.output === 'json' || args.output === 'yaml' });
 }
 
 export async function withSession<T>(args: CommonArgs, terminal: Terminal, work: (session: Session) => Promise<T>): Promise<T> {

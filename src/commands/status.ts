@@ -1,7 +1,6 @@
 // `status`: every old object and its targets (adopted / pending / failed), ACK sync state, and whether the old
 // object is still there. Exits non-zero when anything failed.
 
-import type { Argv } from 'yargs';
 import { PartialFailure } from '../errors.ts';
 import { buildPlan, REPORT_PLAN_OPTIONS } from '../core/plan/plan.ts';
 import { addCounts, buildStatus, emptySummary, type StatusReport } from '../core/adoption/status.ts';
@@ -11,22 +10,13 @@ import { reportTargetsInAws, type AwsTargetReport, type TargetToReport } from '.
 import type { AckKindName } from '../core/model/ack-kinds.ts';
 import type { AckControllerInstall } from '../core/discovery/controllers.ts';
 import { renderAwsReport } from '../ui/views.ts';
-import { profilesByAccount, withAwsFlags, withCommonFlags, type AwsArgs, type CommonArgs } from './flags.ts';
-import { inventoriesFromCluster, openAwsReader, prepare, withSession } from './session.ts';
+import { profilesByAccount, type AwsArgs, type CommonArgs } from './flags.ts';
+import { prepare } from './prepare.ts';
+import { inventoriesFromCluster, openAwsReader, withSession } from './session.ts';
 
-type StatusArgs = CommonArgs & AwsArgs & { aws: boolean };
+export type StatusArgs = CommonArgs & AwsArgs & { aws: boolean };
 
-export const statusCommand = {
-  command: 'status',
-  describe: 'Show adoption progress of every old object (exit 6 when anything failed)',
-  builder: (yargs: Argv) =>
-    withAwsFlags(withCommonFlags(yargs)).options({
-      aws: { type: 'boolean', default: false, describe: 'also read AWS: whether each ACK object\'s resource exists, and whether it drifted since adoption (handover would revert it)' },
-    }),
-  handler: async (argv: unknown) => runStatus(argv as StatusArgs),
-};
-
-async function runStatus(args: StatusArgs): Promise<void> {
+export async function runStatus(args: StatusArgs): Promise<void> {
   profilesByAccount(args);
   const terminal = await prepare(args);
   // Plain JSON is made group by group as text, so that no more than one group's rows are held as objects.

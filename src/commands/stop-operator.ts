@@ -2,7 +2,6 @@
 // for --restore), then a wait until none of its pods can act. Never deletes a CRD, a namespace or anything else.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Argv } from 'yargs';
 import { TimeoutError } from '../errors.ts';
 import { findOperatorDeployments, livePodsOf, restoreReplicas, scaleToZero, type OperatorDeployment } from '../core/cleanup/stop-operator.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -11,28 +10,16 @@ import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
 import type { Terminal } from '../ui/terminal.ts';
-import { parseDuration, withCommonFlags, type CommonArgs } from './flags.ts';
-import { prepare, withSession } from './session.ts';
+import { parseDuration, type CommonArgs } from './flags.ts';
+import { prepare } from './prepare.ts';
+import { withSession } from './session.ts';
 
-interface StopOperatorArgs extends CommonArgs {
+export interface StopOperatorArgs extends CommonArgs {
   yes: boolean;
   dryRun: boolean;
   restore: boolean;
   timeout: string;
 }
-
-export const stopOperatorCommand = {
-  command: 'stop-operator',
-  describe: "Scale the old operator's Deployments to 0 and wait for its pods to end (--restore puts them back)",
-  builder: (yargs: Argv) =>
-    withCommonFlags(yargs).options({
-      yes: { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation (needed without a terminal)' },
-      'dry-run': { type: 'boolean', default: false, describe: 'show what would be scaled; change nothing' },
-      restore: { type: 'boolean', default: false, describe: 'put back the replicas stop-operator recorded' },
-      timeout: { type: 'string', default: '2m', describe: "how long to wait for the operator's pods to end (e.g. 90s, 5m)" },
-    }),
-  handler: async (argv: unknown) => runStopOperator(argv as StopOperatorArgs),
-};
 
 function scope(operator: OperatorDeployment): string {
   return operator.watchedNamespace ? `namespace ${operator.watchedNamespace}` : 'all namespaces';
@@ -61,7 +48,7 @@ async function withFreshRead<T>(client: KubeClient, operator: OperatorDeployment
   }
 }
 
-async function runStopOperator(args: StopOperatorArgs): Promise<void> {
+export async function runStopOperator(args: StopOperatorArgs): Promise<void> {
   const timeoutMs = parseDuration(args.timeout);
   const terminal = await prepare(args);
   await withSession(args, terminal, async (session) => {

@@ -2,7 +2,6 @@
 // AdoptedResources this tool made, each set to retain and read-only first, so AWS is never touched.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Argv } from 'yargs';
 import { MigrateError, PartialFailure, SafetyRefusal, TimeoutError } from '../errors.ts';
 import { findOperatorDeployments } from '../core/cleanup/stop-operator.ts';
 import { ackFinalizer } from '../core/model/ack-kinds.ts';
@@ -11,10 +10,11 @@ import { controllerRunning, decideUndo, stoppedInstallsServing, undoOne, type Un
 import { machineOutput } from '../ui/output.ts';
 import { confirmOrRefuse } from '../ui/prompt.ts';
 import { formatTable } from '../ui/table.ts';
-import { parseDuration, withCommonFlags, type CommonArgs } from './flags.ts';
-import { inventoryFromCluster, prepare, withSession } from './session.ts';
+import { parseDuration, type CommonArgs } from './flags.ts';
+import { prepare } from './prepare.ts';
+import { inventoryFromCluster, withSession } from './session.ts';
 
-interface UndoArgs extends CommonArgs {
+export interface UndoArgs extends CommonArgs {
   yes: boolean;
   dryRun: boolean;
   force: boolean;
@@ -22,25 +22,11 @@ interface UndoArgs extends CommonArgs {
   concurrency: number;
 }
 
-export const undoCommand = {
-  command: 'undo',
-  describe: 'Go back after adopt: remove the ACK objects this tool made (retain and read-only first; AWS untouched)',
-  builder: (yargs: Argv) =>
-    withCommonFlags(yargs).options({
-      yes: { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation (needed without a terminal)' },
-      'dry-run': { type: 'boolean', default: false, describe: 'show what would be removed; change nothing' },
-      force: { type: 'boolean', default: false, describe: "when the ACK controller is not running, remove ACK's finalizer here (nothing can call AWS then)" },
-      timeout: { type: 'string', default: '2m', describe: 'how long to wait for each object to be gone (e.g. 90s, 5m)' },
-      concurrency: { type: 'number', default: 8, describe: 'objects processed in parallel' },
-    }),
-  handler: async (argv: unknown) => runUndo(argv as UndoArgs),
-};
-
 function label(item: UndoItem): string {
   return `${item.object.kind}/${item.object.metadata.name}`;
 }
 
-async function runUndo(args: UndoArgs): Promise<void> {
+export async function runUndo(args: UndoArgs): Promise<void> {
   const timeoutMs = parseDuration(args.timeout);
   const terminal = await prepare(args);
   await withSession(args, terminal, async (session) => {

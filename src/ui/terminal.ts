@@ -1,8 +1,8 @@
 // Decides once whether to use colour, spinners and progress lines (--color, NO_COLOR, FORCE_COLOR, TTY, CI, -o) and
 // writes to stderr.
 
-import { Chalk, type ChalkInstance } from 'chalk';
-import ora, { type Ora } from 'ora';
+import type { ChalkInstance } from 'chalk';
+import type { Ora } from 'ora';
 import { showsProgressLine, startProgressLine, type LineDrawing, type ProgressCounter } from './progress.ts';
 import { wrapText } from './wrap.ts';
 
@@ -60,13 +60,19 @@ export interface TerminalOptions {
   machineOutput?: boolean;
 }
 
-export function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process.env, options: TerminalOptions = {}): Terminal {
+/**
+ * Loads chalk (which probes the terminal when evaluated) only here, and ora only when stderr animates: `--help` and
+ * `version --client` make no terminal, and a command on a pipe never draws a spinner.
+ */
+export async function createTerminal(mode: ColorMode, env: NodeJS.ProcessEnv = process.env, options: TerminalOptions = {}): Promise<Terminal> {
+  const { Chalk } = await import('chalk');
   const stderrTTY = Boolean(process.stderr.isTTY);
   const color = new Chalk({ level: colorLevel(mode, env, Boolean(process.stdout.isTTY)) });
   const errColor = new Chalk({ level: colorLevel(mode, env, stderrTTY) });
   const animated = animates(process.stderr, env);
+  const ora = animated ? (await import('ora')).default : undefined;
   const stderrWidth = widthOf(process.stderr);
-  const spinner = (text: string): Progress => (animated ? oraProgress(ora({ text, stream: process.stderr }).start()) : plainProgress(text));
+  const spinner = (text: string): Progress => (ora ? oraProgress(ora({ text, stream: process.stderr }).start()) : plainProgress(text));
   /** The progress line on screen, taken off while a message is written, so the message is not drawn over. */
   let line: LineDrawing | undefined;
   const writeAroundLine = (text: string): void => {
