@@ -1,5 +1,5 @@
 // What a new user meets on a 120-column terminal: plan and status fit it without cutting a name, -o wide still
-// names every object whole, and a long cleanup's progress line fits it too (and is drawn nowhere else).
+// names every object whole, and the progress line of a long adopt or cleanup fits it too (and is drawn nowhere else).
 
 import { readFileSync } from 'node:fs';
 import test from 'ava';
@@ -80,29 +80,19 @@ async function namespaceOverThreshold(client: KubeClient): Promise<string> {
   return namespace;
 }
 
-test('cleanup of more than 200 objects shows a progress line on a terminal, fitted to it, and none on a pipe', async (t) => {
+test('cleanup of more than 200 objects shows a progress line on a terminal, fitted to it', async (t) => {
   const client = closeAfter(t, adminClient());
-  const [onTerminal, onPipe] = (await Promise.all([0, 1].map(() => namespaceOverThreshold(client)))) as [string, string];
+  const onTerminal = await namespaceOverThreshold(client);
   const total = PROGRESS_LINE_THRESHOLD + 1;
   const progressLine = new RegExp(`removing old objects \\d+/${total} \\(\\d+%\\)`);
-  const cleanup = (namespace: string): string[] => ['cleanup', '-n', namespace, '--yes', '--skip-aws-check', '--backup-dir', backupDirectory()];
-  // A terminal of any kind, whatever the machine running the tests has.
-  const options = { kubeconfig: testKubeconfig(), columns: 120, env: { TERM: 'xterm' } };
-
-  // Both at once: each has its own namespace. (-o json, which draws no line either, is decided in showsProgressLine.)
-  const [drawn, piped] = await Promise.all([
-    runPluginOnTerminal(cleanup(onTerminal), '', options),
-    runPlugin(cleanup(onPipe), { kubeconfig: testKubeconfig(), env: { TERM: 'xterm' } }),
-  ]);
+  // A terminal of any kind, whatever the machine running the tests has. (On a pipe no line is drawn: the adopt test
+  // below checks that for the same terminal.progress, and showsProgressLine decides it for -o json too.)
+  const drawn = await runPluginOnTerminal(['cleanup', '-n', onTerminal, '--yes', '--skip-aws-check', '--backup-dir', backupDirectory()], '', { kubeconfig: testKubeconfig(), columns: 120, env: { TERM: 'xterm' } });
   t.is(drawn.code, 0, drawn.output);
   t.regex(drawn.output, progressLine);
   t.deepEqual(shownLines(drawn.output).filter((line) => line.length > 120), []);
   t.deepEqual(drawings(drawn.output).filter((line) => progressLine.test(line) && line.length >= 120), [], 'the progress line leaves a column spare');
   t.regex(drawn.output, new RegExp(`removed ${total}, already gone 0, kept 0, failed 0`));
-
-  t.is(piped.code, 0, piped.stderr);
-  t.notRegex(piped.stderr, progressLine);
-  t.regex(piped.stderr, new RegExp(`removed ${total}, already gone 0, kept 0, failed 0`));
 });
 
 /** A namespace with one more old TrainingJob than the progress line needs, each named in AWS (a target to adopt). */
@@ -121,13 +111,14 @@ async function jobsOverThreshold(client: KubeClient): Promise<string> {
 // terminal (seen red with adopt not starting one), or with one on a pipe.
 test('adopt of more than 200 objects shows a progress line on a terminal, fitted to it, and none on a pipe', async (t) => {
   const client = closeAfter(t, adminClient());
-  const [onTerminal, onPipe] = (await Promise.all([0, 1].map(() => jobsOverThreshold(client)))) as [string, string];
+  // --dry-run=server stores nothing: both runs validate the same objects' creates, side by side.
+  const namespace = await jobsOverThreshold(client);
   const total = PROGRESS_LINE_THRESHOLD + 1;
   const progressLine = new RegExp(`validating manifests \\d+/${total} \\(\\d+%\\)`);
-  const adopt = (namespace: string): string[] => ['adopt', '-n', namespace, '--method', 'annotation', '--dry-run=server'];
+  const adopt = ['adopt', '-n', namespace, '--method', 'annotation', '--dry-run=server'];
   const [drawn, piped] = await Promise.all([
-    runPluginOnTerminal(adopt(onTerminal), '', { kubeconfig: testKubeconfig(), columns: 120, env: { TERM: 'xterm' } }),
-    runPlugin(adopt(onPipe), { kubeconfig: testKubeconfig(), env: { TERM: 'xterm' } }),
+    runPluginOnTerminal(adopt, '', { kubeconfig: testKubeconfig(), columns: 120, env: { TERM: 'xterm' } }),
+    runPlugin(adopt, { kubeconfig: testKubeconfig(), env: { TERM: 'xterm' } }),
   ]);
   t.is(drawn.code, 0, drawn.output);
   t.regex(drawn.output, progressLine);
