@@ -66,26 +66,41 @@ export async function seedAdoptBackground(client: KubeClient, count: number, nam
 }
 
 /**
- * One round: seeds `count` old jobs, takes the manifests adopt would create for them (untimed), times the bare client
- * creating them, removes that set; seeds another `count` and times a plain `adopt` (no --wait) at the same
- * concurrency, checks that it created one ACK object per old object, removes that set.
+ * One round: times the bare client creating the manifests adopt would create for `count` freshly seeded old jobs
+ * (taken untimed from `adopt --dry-run=client`), and a plain `adopt` (no --wait) of another `count` at the same
+ * concurrency, checking that it created one ACK object per old object; each set is removed afterwards, untimed. Odd
+ * rounds time the bare client first, even rounds adopt first, so that neither always follows the other's removals.
  */
 export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv, sizes: { count: number; namespaces: number; concurrency: number }, round: number): Promise<AdoptFloorRound> {
   const prefix = `adopt${round}`;
-  log(`round ${round}: seeding ${sizes.count} old TrainingJobs in ${sizes.namespaces} namespaces for the bare client`);
-  const bareSet = await seed(client, `${prefix}-bare`, sizes.count, sizes.namespaces, { adopted: false, status: true });
-  const manifests = manifestsOfDryRun(env);
-  if (manifests.length !== sizes.count) throw new Error(`adopt --dry-run=client made ${manifests.length} manifests for ${sizes.count} old objects`);
   const load = loadAverage();
-  const bareSeconds = await bareCreates(kubeConfig, manifests, sizes.concurrency);
-  if ((await ackObjectsIn(client, bareSet.namespaces)) !== sizes.count) throw new Error('the bare client did not create every ACK object');
-  await removeSet(client, kubeConfig, bareSet.jobs, sizes.concurrency);
-
-  log(`round ${round}: seeding ${sizes.count} old TrainingJobs for adopt`);
-  const adoptSet = await seed(client, `${prefix}-adopt`, sizes.count, sizes.namespaces, { adopted: false, status: true });
-  const adoptSeconds = timed(BINARY, [...ADOPT_ARGS, '--concurrency', String(sizes.concurrency)], env);
-  if ((await ackObjectsIn(client, adoptSet.namespaces)) !== sizes.count) throw new Error('adopt did not create every ACK object');
-  await removeSet(client, kubeConfig, adoptSet.jobs, sizes.concurrency);
+  const timeBare = async (): Promise<number> => {
+    log(`round ${round}: seeding ${sizes.count} old TrainingJobs in ${sizes.namespaces} namespaces for the bare client`);
+    const bareSet = await seed(client, `${prefix}-bare`, sizes.count, sizes.namespaces, { adopted: false, status: true });
+    const manifests = manifestsOfDryRun(env);
+    if (manifests.length !== sizes.count) throw new Error(`adopt --dry-run=client made ${manifests.length} manifests for ${sizes.count} old objects`);
+    const seconds = await bareCreates(kubeConfig, manifests, sizes.concurrency);
+    if ((await ackObjectsIn(client, bareSet.namespaces)) !== sizes.count) throw new Error('the bare client did not create every ACK object');
+    await removeSet(client, kubeConfig, bareSet.jobs, sizes.concurrency);
+    return seconds;
+  };
+  const timeAdopt = async (): Promise<number> => {
+    log(`round ${round}: seeding ${sizes.count} old TrainingJobs for adopt`);
+    const adoptSet = await seed(client, `${prefix}-adopt`, sizes.count, sizes.namespaces, { adopted: false, status: true });
+    const seconds = timed(BINARY, [...ADOPT_ARGS, '--concurrency', String(sizes.concurrency)], env);
+    if ((await ackObjectsIn(client, adoptSet.namespaces)) !== sizes.count) throw new Error('adopt did not create every ACK object');
+    await removeSet(client, kubeConfig, adoptSet.jobs, sizes.concurrency);
+    return seconds;
+  };
+  let bareSeconds: number;
+  let adoptSeconds: number;
+  if (round % 2 === 1) {
+    bareSeconds = await timeBare();
+    adoptSeconds = await timeAdopt();
+  } else {
+    adoptSeconds = await timeAdopt();
+    bareSeconds = await timeBare();
+  }
   const ratio = adoptSeconds / bareSeconds;
   log(`round ${round}: bare creates ${bareSeconds.toFixed(2)}s, adopt ${adoptSeconds.toFixed(2)}s: ${ratio.toFixed(2)}x (load ${load})`);
   return { bareSeconds, adoptSeconds, ratio, load };

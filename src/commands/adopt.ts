@@ -48,31 +48,43 @@ export async function runAdopt(args: AdoptArgs): Promise<void> {
     const failed: string[] = [];
     const waitedFor: MigrationPlan[] = [];
     let ackControllers: AckControllerInstall[] | undefined;
-    for await (const { plan, ackControllers: installs } of batches) {
-      ackControllers = installs;
-      let progress: ProgressCounter | undefined;
-      let outcomes: AdoptOutcome[];
-      try {
-        outcomes = await adopt(plan, session.client, {
-          serverDryRun: args.dryRun === 'server',
-          concurrency: args.concurrency,
-          onStart: (total) => (progress = terminal.progress(args.dryRun === 'server' ? 'validating manifests' : 'creating ACK objects', total)),
-          onOutcome: () => progress?.tick(),
-        });
-      } finally {
-        progress?.stop();
+    const report = async (): Promise<void> => {
+      const machine = await machineOutput({ outcomes: summaries }, args.output, args.jq);
+      process.stdout.write(machine ?? renderOutcomes(summaries, terminal.color));
+    };
+    try {
+      for await (const { plan, ackControllers: installs } of batches) {
+        ackControllers = installs;
+        for (const outcome of await adoptBatch(plan, session.client, terminal, args)) {
+          summaries.push(summarizeOutcome(outcome));
+          if (outcome.result === 'failed') failed.push(outcome.message ?? 'failed');
+        }
+        if (args.wait) waitedFor.push({ ...plan, sources: [] });
       }
-      for (const outcome of outcomes) {
-        summaries.push(summarizeOutcome(outcome));
-        if (outcome.result === 'failed') failed.push(outcome.message ?? 'failed');
-      }
-      if (args.wait) waitedFor.push({ ...plan, sources: [] });
+    } catch (error) {
+      // A blocker only a later namespace group has stops the run: what earlier groups created is shown first.
+      if (summaries.length > 0) await report();
+      throw error;
     }
-    const machine = await machineOutput({ outcomes: summaries }, args.output, args.jq);
-    process.stdout.write(machine ?? renderOutcomes(summaries, terminal.color));
+    await report();
     if (failed.length > 0) throw new PartialFailure(`${failed.length} of ${summaries.length} object(s) could not be created: ${failed.join('; ')}`);
     if (args.wait && waitedFor.length > 0) await waitAndReport(mergePlans(waitedFor), session.client, terminal, timeoutMs, ackControllers);
   });
+}
+
+/** One batch's creates, counted on the progress line (or a spinner, for few). */
+async function adoptBatch(plan: MigrationPlan, client: KubeClient, terminal: Terminal, args: AdoptArgs): Promise<AdoptOutcome[]> {
+  let progress: ProgressCounter | undefined;
+  try {
+    return await adopt(plan, client, {
+      serverDryRun: args.dryRun === 'server',
+      concurrency: args.concurrency,
+      onStart: (total) => (progress = terminal.progress(args.dryRun === 'server' ? 'validating manifests' : 'creating ACK objects', total)),
+      onOutcome: () => progress?.tick(),
+    });
+  } finally {
+    progress?.stop();
+  }
 }
 
 async function* onePlan(plan: MigrationPlan): AsyncGenerator<MigrationPlan> {
