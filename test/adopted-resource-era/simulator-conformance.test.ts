@@ -7,19 +7,19 @@
 // what today's `adopt --dry-run=client` makes of old objects carrying the recorded names. The recorded InProgress
 // training job of the AdoptedResource run is left out: moto creates every job Completed.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import yaml from 'js-yaml';
-import { ACK_KINDS, ADOPTED_RESOURCE_TYPE, type AckKindName } from '../../src/core/model/ack-kinds.ts';
+import { ACK_KINDS, ADOPTED_RESOURCE_TYPE } from '../../src/core/model/ack-kinds.ts';
 import { findCondition, type KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { startAwsEmulator, type AwsEmulator } from '../support/aws-emulator.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, closeAfter, freshNamespace } from '../support/cluster.ts';
 import { ROOT } from '../support/environment.ts';
-import { callAws } from '../support/moto.ts';
+import { adoptsAsRecorded, seedRecordedRun } from '../support/conformance.ts';
 import { comparable, comparableAcrossRuns, recorded, RECORDINGS } from '../support/recorded-ack.ts';
 import { waitForObjects } from '../support/waiting.ts';
 
@@ -41,11 +41,7 @@ async function dryRunAdopt(method: string, fixtures: string): Promise<KubeObject
 
 test.before(async () => {
   emulator = await startAwsEmulator(mkdtempSync(path.join(tmpdir(), 'smm-conform-ar-')));
-  for (const fixtures of [FIXTURES, ANNOTATION_FIXTURES]) {
-    for (const call of yaml.load(readFileSync(path.join(fixtures, 'aws-seed.yaml'), 'utf8')) as Array<{ service: 'sagemaker' | 'application-autoscaling'; action: string; input: Record<string, unknown> }>) {
-      await callAws(emulator.endpoint, call.service, 'us-west-2', call.action, call.input);
-    }
-  }
+  for (const fixtures of [FIXTURES, ANNOTATION_FIXTURES]) await seedRecordedRun(emulator.endpoint, fixtures);
   [manifests, annotationManifests] = await Promise.all([dryRunAdopt('adopted-resource', FIXTURES), dryRunAdopt('annotation', ANNOTATION_FIXTURES)]);
 });
 test.after.always(async () => {
@@ -126,19 +122,5 @@ test('an AdoptedResource for a resource AWS does not have gets ACK.Adopted False
 // marker), a spec or status converted otherwise than the real controllers did, or Ready / partition written by a
 // runtime that had neither. Seen red with the v0.62 order (finalizer and marker first) forced on the v0.52 profile.
 test('annotation adoption by runtime v0.52: from today\'s adopt and moto, the simulator writes what the real v1.5.0 / v1.1.1 controllers wrote, field by field', async (t) => {
-  const client = closeAfter(t, adminClient());
-  const namespace = await freshNamespace(client, 'conform-v052-annotation');
-  const observed = recorded(RECORDINGS.annotationTargetsOfRuntimeV052);
-  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace], runtime: 'v0.52', aws: { endpoint: emulator.endpoint } });
-  simulator.start();
-  t.teardown(() => simulator.stop());
-  t.deepEqual(annotationManifests.map((object) => `${object.kind}/${object.metadata.name}`).sort(), observed.map((object) => `${object.kind}/${object.metadata.name}`).sort());
-  for (const object of annotationManifests) {
-    await client.create(ACK_KINDS[object.kind as AckKindName], { ...object, metadata: { ...object.metadata, namespace } });
-  }
-  const adopted = await waitForObjects(client, observed, namespace, (object) => Boolean(object.status?.['conditions']));
-  for (const [index, object] of adopted.entries()) {
-    t.deepEqual(comparableAcrossRuns(object), comparableAcrossRuns(observed[index]!), `${object.kind}/${object.metadata.name}`);
-  }
-  t.deepEqual(simulator.awsWrites, [], 'read-only adoption writes nothing to AWS');
+  await adoptsAsRecorded(t, { runtime: 'v0.52', recording: RECORDINGS.annotationTargetsOfRuntimeV052, manifests: annotationManifests, awsEndpoint: emulator.endpoint, namespacePrefix: 'conform-v052-annotation' });
 });

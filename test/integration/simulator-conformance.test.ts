@@ -5,20 +5,20 @@
 // `adopt --dry-run=client` makes of old objects carrying the recorded names (old-objects.yaml). The recorded objects
 // are only the expected result, compared field by field (times and made-up ARN ids by their form).
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import yaml from 'js-yaml';
-import { ACK_KINDS, type AckKindName } from '../../src/core/model/ack-kinds.ts';
+import { ACK_KINDS } from '../../src/core/model/ack-kinds.ts';
 import type { KubeObject } from '../../src/kube/objects.ts';
 import { AdoptionSimulator } from '../support/ack-simulator.ts';
 import { startAwsEmulator, type AwsEmulator } from '../support/aws-emulator.ts';
 import { runPlugin } from '../support/cli.ts';
 import { adminClient, closeAfter, freshNamespace } from '../support/cluster.ts';
 import { ROOT } from '../support/environment.ts';
-import { callAws } from '../support/moto.ts';
-import { comparableAcrossRuns, recorded, RECORDINGS } from '../support/recorded-ack.ts';
+import { adoptsAsRecorded, seedRecordedRun } from '../support/conformance.ts';
+import { RECORDINGS } from '../support/recorded-ack.ts';
 import { waitForObjects } from '../support/waiting.ts';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'recorded-run');
@@ -27,9 +27,7 @@ let emulator: AwsEmulator;
 let manifests: KubeObject[];
 test.before(async () => {
   emulator = await startAwsEmulator(mkdtempSync(path.join(tmpdir(), 'smm-conform-')));
-  for (const call of yaml.load(readFileSync(path.join(FIXTURES, 'aws-seed.yaml'), 'utf8')) as Array<{ service: 'sagemaker' | 'application-autoscaling'; action: string; input: Record<string, unknown> }>) {
-    await callAws(emulator.endpoint, call.service, 'us-west-2', call.action, call.input);
-  }
+  await seedRecordedRun(emulator.endpoint, FIXTURES);
   const adopt = await runPlugin(['adopt', '--dry-run=client', '--from-file', path.join(FIXTURES, 'old-objects.yaml'), '-o', 'yaml']);
   if (adopt.code !== 0) throw new Error(`adopt --dry-run=client failed: ${adopt.stderr}`);
   manifests = yaml.loadAll(adopt.stdout).filter(Boolean) as KubeObject[];
@@ -44,19 +42,7 @@ const inNamespace = (object: KubeObject, namespace: string): KubeObject => ({ ..
 // structs and lists), an adoption that loses the tags of the desired spec, and a plugin whose manifests no longer
 // give what ACK made of the recorded ones (names, annotations, labels, translated spec).
 test('annotation adoption: from today\'s adopt and moto, the simulator writes what the real v1.9.1 / v1.4.1 controllers wrote, field by field', async (t) => {
-  const client = closeAfter(t, adminClient());
-  const namespace = await freshNamespace(client, 'conform-annotation');
-  const observed = recorded(RECORDINGS.annotationTargets);
-  const simulator = new AdoptionSimulator(client, [], { namespaces: [namespace], runtime: 'v0.62', aws: { endpoint: emulator.endpoint } });
-  simulator.start();
-  t.teardown(() => simulator.stop());
-  t.deepEqual(manifests.map((object) => `${object.kind}/${object.metadata.name}`).sort(), observed.map((object) => `${object.kind}/${object.metadata.name}`).sort());
-  for (const object of manifests) await client.create(ACK_KINDS[object.kind as AckKindName], inNamespace(object, namespace));
-  const adopted = await waitForObjects(client, observed, namespace, (object) => Boolean(object.status?.['conditions']));
-  for (const [index, object] of adopted.entries()) {
-    t.deepEqual(comparableAcrossRuns(object), comparableAcrossRuns(observed[index]!), `${object.kind}/${object.metadata.name}`);
-  }
-  t.deepEqual(simulator.awsWrites, [], 'read-only adoption writes nothing to AWS');
+  await adoptsAsRecorded(t, { runtime: 'v0.62', recording: RECORDINGS.annotationTargets, manifests, awsEndpoint: emulator.endpoint, namespacePrefix: 'conform-annotation' });
 });
 
 // Catches: an adoption that writes anything (finalizer, marker, status, condition) when AWS answers "not found".
