@@ -13,12 +13,12 @@ export async function deniedAccess(client: KubeClient, checks: AccessCheck[], co
   const keyOf = (check: AccessCheck): string => `${check.verb} ${check.resource}.${check.group}`;
   const clusterWide = new Map<string, AccessCheck>();
   for (const { verb, group, resource } of checks) clusterWide.set(keyOf({ verb, group, resource }), { verb, group, resource });
-  await inParallel([...clusterWide], concurrency, async ([key, check]) => {
+  const everywhere = [...clusterWide];
+  const answers = await inParallel(everywhere, concurrency, async ([key, check]) => {
     if (!clusterWideAnswers.has(key)) clusterWideAnswers.set(key, client.canI(check));
     return await clusterWideAnswers.get(key)!;
   });
-  const allowedEverywhere = new Set<string>();
-  for (const [key, answer] of clusterWideAnswers) if (await answer) allowedEverywhere.add(key);
+  const allowedEverywhere = new Set(everywhere.filter((_entry, index) => answers[index]).map(([key]) => key));
   const perNamespace = checks.filter((check) => !allowedEverywhere.has(keyOf(check)));
   const allowed = await inParallel(perNamespace, concurrency, (check) => client.canI(check));
   return perNamespace.filter((_check, index) => !allowed[index]);

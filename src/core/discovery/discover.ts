@@ -1,6 +1,6 @@
 // Reads what the plan needs from a cluster: old objects, existing ACK objects, controllers, and missing rights.
 
-import type { KubeClient } from '../../kube/client.ts';
+import type { AccessCheck, KubeClient } from '../../kube/client.ts';
 import { favourMemoryOverSpeed } from '../../lean-memory.ts';
 import { ForbiddenError } from '../../errors.ts';
 import { BUILTIN_TYPES, stringAt, type KubeObject, type ResourceType } from '../../kube/objects.ts';
@@ -292,10 +292,9 @@ function matchLabelsSelector(deployment: KubeObject): string | undefined {
  * chosen methods need.
  */
 async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObject[], servedAckKinds: AckKindName[], adoptedResourceCrdServed: boolean, clusterWideAnswers?: Map<string, Promise<boolean>>): Promise<MissingPermission[]> {
-  const needed = new Map<string, MissingPermission & { group: string; plural: string }>();
+  const needed = new Map<string, AccessCheck>();
   const need = (type: { group: string; plural: string }, namespace: string): void => {
-    const resource = `${type.plural}.${type.group}`;
-    needed.set(`${namespace}|${resource}`, { verb: 'create', resource, namespace, group: type.group, plural: type.plural });
+    needed.set(`${namespace}|${type.plural}.${type.group}`, { verb: 'create', group: type.group, resource: type.plural, namespace });
   };
   for (const object of oldObjects) {
     const kind = OLD_KINDS.find((candidate) => candidate.kind === object.kind);
@@ -307,6 +306,6 @@ async function missingCreatePermissions(client: KubeClient, oldObjects: KubeObje
       if (adoptedResourceCrdServed) need(ADOPTED_RESOURCE_TYPE, namespace);
     }
   }
-  const denied = await deniedAccess(client, [...needed.values()].map(({ verb, group, plural, namespace }) => ({ verb, group, resource: plural, namespace })), ACCESS_REVIEWS_IN_FLIGHT, clusterWideAnswers);
+  const denied = await deniedAccess(client, [...needed.values()], ACCESS_REVIEWS_IN_FLIGHT, clusterWideAnswers);
   return denied.map(({ group, resource, namespace }) => ({ verb: 'create' as const, resource: `${resource}.${group}`, namespace: namespace! }));
 }
