@@ -69,9 +69,10 @@ export async function seedAdoptBackground(client: KubeClient, count: number, nam
  * One round: times the bare client creating the manifests adopt would create for `count` freshly seeded old jobs
  * (taken untimed from `adopt --dry-run=client`), and a plain `adopt` (no --wait) of another `count` at the same
  * concurrency, checking that it created one ACK object per old object; each set is removed afterwards, untimed. Odd
- * rounds time the bare client first, even rounds adopt first, so that neither always follows the other's removals.
+ * rounds time the bare client first, even rounds adopt first, so that neither always follows the other's removals;
+ * each side starts once the control plane is quiet (`quiet`), not while it still works off the seeding.
  */
-export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv, sizes: { count: number; namespaces: number; concurrency: number }, round: number): Promise<AdoptFloorRound> {
+export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv, sizes: { count: number; namespaces: number; concurrency: number }, round: number, quiet: () => Promise<number>): Promise<AdoptFloorRound> {
   const prefix = `adopt${round}`;
   const load = loadAverage();
   const timeBare = async (): Promise<number> => {
@@ -79,6 +80,7 @@ export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig
     const bareSet = await seed(client, `${prefix}-bare`, sizes.count, sizes.namespaces, { adopted: false, status: true });
     const manifests = manifestsOfDryRun(env);
     if (manifests.length !== sizes.count) throw new Error(`adopt --dry-run=client made ${manifests.length} manifests for ${sizes.count} old objects`);
+    log(`round ${round}: control plane quiet after ${(await quiet()).toFixed(1)}s`);
     const seconds = await bareCreates(kubeConfig, manifests, sizes.concurrency);
     if ((await ackObjectsIn(client, bareSet.namespaces)) !== sizes.count) throw new Error('the bare client did not create every ACK object');
     await removeSet(client, kubeConfig, bareSet.jobs, sizes.concurrency);
@@ -87,6 +89,7 @@ export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig
   const timeAdopt = async (): Promise<number> => {
     log(`round ${round}: seeding ${sizes.count} old TrainingJobs for adopt`);
     const adoptSet = await seed(client, `${prefix}-adopt`, sizes.count, sizes.namespaces, { adopted: false, status: true });
+    log(`round ${round}: control plane quiet after ${(await quiet()).toFixed(1)}s`);
     const seconds = timed(BINARY, [...ADOPT_ARGS, '--concurrency', String(sizes.concurrency)], env);
     if ((await ackObjectsIn(client, adoptSet.namespaces)) !== sizes.count) throw new Error('adopt did not create every ACK object');
     await removeSet(client, kubeConfig, adoptSet.jobs, sizes.concurrency);

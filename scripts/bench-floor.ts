@@ -62,12 +62,13 @@ export async function bareWrites(kubeConfig: KubeConfig, jobs: SeededJob[], conc
  * One round: times the bare client on `count` old jobs, then seeds `count` adopted jobs (each with its ACK object) and
  * times `cleanup --yes` at the same concurrency. The bare client's set has no ACK objects: it never reads them, and
  * cleanup then finds the cluster a user would have, one ACK object per old object, none left over from another set
- * (each round removes its ACK objects afterwards, untimed).
+ * (each round removes its ACK objects afterwards, untimed). Each side starts once the control plane is quiet.
  */
-export async function floorRound(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv, sizes: { count: number; namespaces: number; concurrency: number }, round: number): Promise<FloorRound> {
+export async function floorRound(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv, sizes: { count: number; namespaces: number; concurrency: number }, round: number, quiet: () => Promise<number>): Promise<FloorRound> {
   const prefix = `floor${round}`;
   log(`round ${round}: seeding ${sizes.count} old TrainingJobs in ${sizes.namespaces} namespaces for the bare client`);
   const bareSet = await seed(client, `${prefix}-bare`, sizes.count, sizes.namespaces, { adopted: false, status: true });
+  log(`round ${round}: control plane quiet after ${(await quiet()).toFixed(1)}s`);
   const load = loadAverage();
   const bareSeconds = await bareWrites(kubeConfig, bareSet.jobs, sizes.concurrency);
   if ((await remaining(client, bareSet.namespaces)) !== 0) throw new Error('the bare client left objects behind');
@@ -75,6 +76,7 @@ export async function floorRound(client: KubeClient, kubeConfig: KubeConfig, env
   log(`round ${round}: seeding ${sizes.count} adopted TrainingJobs for cleanup`);
   const cleanupSet = await seed(client, `${prefix}-cleanup`, sizes.count, sizes.namespaces, { adopted: true, status: true });
   const backups = mkdtempSync(path.join(tmpdir(), 'smm-bench-backup-'));
+  log(`round ${round}: control plane quiet after ${(await quiet()).toFixed(1)}s`);
   const cleanupSeconds = timed(BINARY, ['cleanup', '--skip-aws-check', '-A', '--yes', '--kind', 'TrainingJob', '--concurrency', String(sizes.concurrency), '--backup-dir', backups], env);
   if ((await remaining(client, cleanupSet.namespaces)) !== 0) throw new Error('cleanup left objects behind');
   await removeAckObjects(client, cleanupSet.jobs);

@@ -3,6 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ACK_ANNOTATIONS, ACK_KINDS, SOURCES_ANNOTATION } from '../src/core/model/ack-kinds.ts';
 import type { KubeClient } from '../src/kube/client.ts';
 import type { KubeObject } from '../src/kube/objects.ts';
@@ -133,4 +134,30 @@ export async function remaining(client: KubeClient, namespaces: string[]): Promi
 /** The 1-minute load average: other work on the machine moves every figure, so each one is recorded with it. */
 export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+}
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+function cpuSecondsOf(pid: number): number {
+  // The command name, in parentheses, may hold spaces: the fields counted here follow it.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Waits until the API server and etcd have gone quiet (under a tenth of a core together over a quarter second, at
+ * most 20 s), so that a timed run does not inherit the work of what came before it (the writes of seeding, the
+ * other side's run): each timed side starts from the same idle control plane. Returns the seconds waited.
+ */
+export async function settle(pids: number[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+  const used = (): number => pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+  let before = used();
+  while (elapsed() < 20) {
+    await sleep(250);
+    const now = used();
+    if (now - before < 0.025) break;
+    before = now;
+  }
+  return elapsed();
 }

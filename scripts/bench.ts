@@ -22,7 +22,7 @@ import { adoptFloorRound, measureAdoptScale, seedAdoptBackground } from './bench
 import { RUNTIME_NODE_VERSION } from './build.ts';
 import { floorRound } from './bench-floor.ts';
 import { measureScale, type ScaleRun } from './bench-scale.ts';
-import { adoptedAckTrainingJob, loadAverage, log, remaining, seed, timed } from './bench-seed.ts';
+import { adoptedAckTrainingJob, loadAverage, log, remaining, seed, settle, timed } from './bench-seed.ts';
 import { describeStartup, measureStartup } from './bench-startup.ts';
 
 const quick = process.argv.includes('--quick');
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const client = new KubeClient(kubeConfig, { maxSockets: 32 });
     const env = { ...process.env, KUBECONFIG: controlPlane.kubeconfigPath, NO_COLOR: '1', HOME: mkdtempSync(path.join(tmpdir(), 'smm-bench-home-')) };
     const outcome = mode === 'floor'
-      ? await floor(client, kubeConfig, env)
+      ? await floor(client, kubeConfig, env, () => settle([controlPlane.apiServerPid, controlPlane.etcdPid]))
       : mode === 'scale' ? await scale(client, kubeConfig, env) : await suite(client, kubeConfig, env);
     client.close();
     if (!quick) writeReport(outcome.results);
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
  * Rounds of bare writes and cleanup on fresh sets; the ratio of each round is taken in one go, so other work on the
  * machine moves both of its times, and the median round is reported.
  */
-async function floor(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv): Promise<Outcome> {
+async function floor(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv, quiet: () => Promise<number>): Promise<Outcome> {
   const count = quick ? 200 : 2000;
   const namespaces = quick ? 4 : 20;
   const roundCount = Number(process.argv.find((argument) => argument.startsWith('--rounds='))?.slice('--rounds='.length) ?? (quick ? 1 : 3));
@@ -74,7 +74,7 @@ async function floor(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.Pro
   const medianOf = <T extends { ratio: number }>(rounds: T[]): T => [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
   if (only !== 'adopt') {
     const rounds = [];
-    for (let round = 1; round <= roundCount; round += 1) rounds.push(await floorRound(client, kubeConfig, env, sizesOf, round));
+    for (let round = 1; round <= roundCount; round += 1) rounds.push(await floorRound(client, kubeConfig, env, sizesOf, round, quiet));
     const middle = medianOf(rounds);
     const each = rounds.map((round) => `${round.bareSeconds.toFixed(2)}s / ${round.cleanupSeconds.toFixed(2)}s = ${round.ratio.toFixed(2)} (load ${round.load})`).join(', ');
     results['floor'] = `${count} adopted TrainingJobs in ${namespaces} namespaces, ${FLOOR_CONCURRENCY} in flight, bare writes (patch + delete) / cleanup --yes per round: ${each}; median ${middle.ratio.toFixed(2)}x the floor`;
@@ -83,7 +83,7 @@ async function floor(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.Pro
   if (only !== 'cleanup') {
     await seedAdoptBackground(client, count, namespaces);
     const rounds = [];
-    for (let round = 1; round <= roundCount; round += 1) rounds.push(await adoptFloorRound(client, kubeConfig, env, sizesOf, round));
+    for (let round = 1; round <= roundCount; round += 1) rounds.push(await adoptFloorRound(client, kubeConfig, env, sizesOf, round, quiet));
     const middle = medianOf(rounds);
     const each = rounds.map((round) => `${round.bareSeconds.toFixed(2)}s / ${round.adoptSeconds.toFixed(2)}s = ${round.ratio.toFixed(2)} (load ${round.load})`).join(', ');
     results['adopt floor'] = `${count} old TrainingJobs in ${namespaces} namespaces beside ${count} already adopted, ${FLOOR_CONCURRENCY} in flight, bare creates / adopt per round: ${each}; median ${middle.ratio.toFixed(2)}x the floor`;

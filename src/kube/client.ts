@@ -53,6 +53,8 @@ interface RequestSpec {
   query?: Query;
   body?: unknown;
   contentType?: string;
+  /** The caller has no use for the answer's body: it is drained, not decoded (the object a create or delete echoes). */
+  discardBody?: boolean;
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -85,21 +87,33 @@ export class KubeClient {
     return (await this.request({ method: 'GET', path: objectPath(type, namespace, name) })) as KubeObject;
   }
 
-  /** Every page of a list (limit + continue), items carrying apiVersion/kind, which lists omit on items. */
+  /**
+   * Every page of a list (limit + continue), items carrying apiVersion/kind, which lists omit on items. The next page
+   * is asked for before this one is handed out, so the API server prepares it while the caller works on this one: at
+   * most two pages are held.
+   */
   private async *pages(type: ResourceType, options: ListOptions): AsyncGenerator<{ items: KubeObject[]; resourceVersion: string }> {
-    let continueToken: string | undefined;
-    do {
-      const page = (await this.request({
-        method: 'GET',
-        path: collectionPath(type, options.namespace),
-        query: { limit: options.pageSize ?? 500, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-      })) as { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-      yield {
-        items: (page.items ?? []).map((item) => ({ ...item, apiVersion: apiVersionOf(type), kind: type.kind })),
-        resourceVersion: page.metadata?.resourceVersion ?? '',
-      };
-      continueToken = page.metadata?.continue || undefined;
-    } while (continueToken);
+    type Page = { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
+    const fetchPage = (continueToken: string | undefined): Promise<Page> => this.request({
+      method: 'GET',
+      path: collectionPath(type, options.namespace),
+      query: { limit: options.pageSize ?? 500, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
+    }) as Promise<Page>;
+    let next: Promise<Page> | undefined = fetchPage(undefined);
+    try {
+      while (next) {
+        const page: Page = await next;
+        const continueToken = page.metadata?.continue || undefined;
+        next = continueToken ? fetchPage(continueToken) : undefined;
+        yield {
+          items: (page.items ?? []).map((item) => ({ ...item, apiVersion: apiVersionOf(type), kind: type.kind })),
+          resourceVersion: page.metadata?.resourceVersion ?? '',
+        };
+      }
+    } finally {
+      // A caller that stops early leaves a page no one reads: its failure must not surface as an unhandled rejection.
+      next?.catch(() => undefined);
+    }
   }
 
   /** Yields items page by page, so memory stays bounded on large clusters. */
@@ -122,14 +136,15 @@ export class KubeClient {
     return { items, resourceVersion };
   }
 
-  async create(type: ResourceType, object: KubeObject, options: { dryRun?: boolean } = {}): Promise<KubeObject> {
-    return (await this.request({
+  async create(type: ResourceType, object: KubeObject, options: { dryRun?: boolean } = {}): Promise<void> {
+    await this.request({
       method: 'POST',
       path: collectionPath(type, object.metadata.namespace),
       // Strict, as kubectl does by default: a field the CRD does not know is an error, not silently pruned.
       query: { dryRun: options.dryRun ? 'All' : undefined, fieldManager: 'kubectl-sagemaker-migrate', fieldValidation: 'Strict' },
       body: object,
-    })) as KubeObject;
+      discardBody: true,
+    });
   }
 
   async mergePatch(type: ResourceType, name: string, namespace: string | undefined, patch: unknown): Promise<KubeObject> {
@@ -172,6 +187,7 @@ export class KubeClient {
       method: 'DELETE',
       path: objectPath(type, namespace, name),
       body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions },
+      discardBody: true,
     });
   }
 
@@ -262,7 +278,8 @@ export class KubeClient {
       let body: string;
       try {
         response = await this.open(spec);
-        body = await readBody(response);
+        const succeeded = (response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300;
+        body = succeeded && spec.discardBody ? await drainBody(response) : await readBody(response);
       } catch (error) {
         // A kept-alive socket the server closed while idle breaks under the next request; every write here is
         // guarded (AlreadyExists, resourceVersion, uid preconditions), so sending it again is safe.
@@ -387,14 +404,28 @@ function retryDelayMs(retryAfter: string | string[] | undefined, attempt: number
   return Math.min(200 * 2 ** attempt, 5000);
 }
 
-async function readBody(response: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of response) chunks.push(chunk as Buffer);
-  } catch (error) {
-    throw transportError('the API server', error as NodeJS.ErrnoException);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** Reads an answer to its end without keeping it, so that its kept-alive socket serves the next request. */
+function drainBody(response: http.IncomingMessage): Promise<string> {
+  return bodyOf(response, false);
+}
+
+function readBody(response: http.IncomingMessage): Promise<string> {
+  return bodyOf(response, true);
+}
+
+// Events rather than an async iterator: thousands of answers in a row, each read with the least work per chunk.
+function bodyOf(response: http.IncomingMessage, keep: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    if (keep) response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    else response.resume();
+    response.on('end', () => resolve(keep ? Buffer.concat(chunks).toString('utf8') : ''));
+    response.on('error', (error: NodeJS.ErrnoException) => reject(transportError('the API server', error)));
+    // A connection closed mid-answer; once settled by 'end' or 'error', a later reject is a no-op.
+    response.on('close', () => {
+      if (!response.complete) reject(transportError('the API server', Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })));
+    });
+  });
 }
 
 function collectionPath(type: ResourceType, namespace: string | undefined): string {

@@ -55,13 +55,16 @@ test('annotation adoption of a resource AWS does not have leaves the object exac
   const model = manifests.find((object) => object.kind === 'Model')!;
   const missing = inNamespace({ ...model, metadata: { ...model.metadata, name: 'missing-model' }, spec: { ...model.spec, modelName: 'missing-model' } }, namespace);
   missing.metadata.annotations = { ...missing.metadata.annotations, 'services.k8s.aws/adoption-fields': JSON.stringify({ modelName: 'missing-model' }) };
-  const created = await client.create(ACK_KINDS.Model, missing);
+  await client.create(ACK_KINDS.Model, missing);
+  const created = await client.get(ACK_KINDS.Model, missing.metadata.name, namespace);
   // The simulator reconciles one event at a time, in order: once a Model created later is adopted, the first was seen.
   const probe = inNamespace(model, namespace);
   await client.create(ACK_KINDS.Model, probe);
   await waitForObjects(client, [probe], namespace, (object) => Boolean(object.status?.['conditions']));
   const after = await client.get(ACK_KINDS.Model, created.metadata.name, namespace);
+  // Any write of the simulator's (a finalizer, a status) moves the resourceVersion; only ours is on the object.
   t.is(after.metadata.resourceVersion, created.metadata.resourceVersion);
+  t.deepEqual((after.metadata.managedFields as Array<{ manager?: string }> | undefined)?.map((entry) => entry.manager), ['kubectl-sagemaker-migrate']);
   t.is(after.status, undefined);
   t.is(after.metadata.finalizers, undefined);
 });

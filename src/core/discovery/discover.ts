@@ -54,9 +54,9 @@ async function servedTypes(client: KubeClient, scope: Scope): Promise<ServedType
   };
 }
 
-async function clusterFacts(client: KubeClient, scope: Scope, contextName: string, served: ServedTypes, clusterWide: { ack: boolean; old: boolean }, oldObjects: KubeObject[]): Promise<ClusterFacts> {
+async function clusterFacts(client: KubeClient, scope: Scope, contextName: string, served: ServedTypes, clusterWide: { ack: boolean; old: boolean }, oldObjects: KubeObject[], deploymentsRead = deploymentFacts(client)): Promise<ClusterFacts> {
   const [{ deployments, deploymentsKnown }, missingPermissions] = await Promise.all([
-    deploymentFacts(client),
+    deploymentsRead,
     scope.createRights === false ? [] : missingCreatePermissions(client, oldObjects, served.ackKinds, served.adoptedResourceCrdServed),
   ]);
   return {
@@ -83,6 +83,9 @@ function ackProjection(name: AckKindName): (object: KubeObject) => KubeObject {
 
 export async function discover(client: KubeClient, scope: Scope, contextName: string): Promise<Inventory> {
   const served = await servedTypes(client, scope);
+  // Asked for while the objects are read; a failure is raised where it is awaited, in clusterFacts.
+  const deploymentsRead = deploymentFacts(client);
+  deploymentsRead.catch(() => undefined);
   const oldObjects: KubeObject[] = [];
   let oldObjectsClusterWide = true;
   for (const kind of served.oldKinds) {
@@ -110,7 +113,7 @@ export async function discover(client: KubeClient, scope: Scope, contextName: st
     ackObjectsClusterWide &&= listed.clusterWide;
     for (const item of listed.items) ackObjects.push(item);
   }
-  const cluster = await clusterFacts(client, scope, contextName, served, { ack: ackObjectsClusterWide, old: oldObjectsClusterWide }, oldObjects);
+  const cluster = await clusterFacts(client, scope, contextName, served, { ack: ackObjectsClusterWide, old: oldObjectsClusterWide }, oldObjects, deploymentsRead);
   return { oldObjects, ackObjects, adoptedResources, cluster, scopeNamespace: scope.namespace };
 }
 
@@ -153,18 +156,17 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
     for (const object of objects) into?.push(object);
   };
   // Every type is read at once (most ACK kinds have no object at all), and kept in the types' order: the groups do
-  // not depend on the order objects are linked in.
-  const [oldObjects, ackObjects, adoptedResources] = await Promise.all([
+  // not depend on the order objects are linked in. The facts that hold cluster-wide (controllers, served kinds, even
+  // when there is no object at all) need none of the objects: they are asked for meanwhile.
+  const [oldObjects, ackObjects, adoptedResources, cluster] = await Promise.all([
     Promise.all(served.oldKinds.map((kind) => read(kind, (object) => links.addOldObject(object), oldProjection(kind, scope), scope.labelSelector))),
     Promise.all(served.ackKinds.map((name) => read(ACK_KINDS[name], (object) => links.addAckObject(object), ackProjection(name)))),
     served.adoptedResourceCrdServed ? read(ADOPTED_RESOURCE_TYPE, (object) => links.addAdoptedResource(object), asIs) : [],
+    clusterFacts(client, { ...everywhere, createRights: false }, contextName, served, { ack: true, old: true }, []),
   ]);
   for (const objects of oldObjects) keep(held?.oldObjects, objects);
   for (const objects of ackObjects) keep(held?.ackObjects, objects);
   keep(held?.adoptedResources, adoptedResources);
-
-  // Facts that hold cluster-wide (controllers, served kinds) even when there is no object at all.
-  const cluster = await clusterFacts(client, { ...everywhere, createRights: false }, contextName, served, { ack: true, old: true }, []);
   const clusterWideAnswers = new Map<string, Promise<boolean>>();
   const withRights = async (group: Inventory): Promise<Inventory> => {
     if (scope.createRights === false) return group;

@@ -36,12 +36,19 @@ const RENAMED_FIELDS: Record<string, Record<string, string>> = {
  * and JoinSource in one place.
  */
 export function ackFieldName(oldName: string): string {
-  if (oldName === 'type') return 'type_';
-  const lowerFirst = oldName.charAt(0).toLowerCase() + oldName.slice(1);
-  return lowerFirst.replace(/(Arn|Ids|Id|Uri|Url|Kms)(?=[A-Z]|$)/g, (initialism) =>
-    initialism === 'Ids' ? 'IDs' : initialism.toUpperCase(),
-  );
+  let name = ACK_FIELD_NAMES.get(oldName);
+  if (name === undefined) {
+    const lowerFirst = oldName.charAt(0).toLowerCase() + oldName.slice(1);
+    name = oldName === 'type' ? 'type_' : lowerFirst.replace(/(Arn|Ids|Id|Uri|Url|Kms)(?=[A-Z]|$)/g, (initialism) =>
+      initialism === 'Ids' ? 'IDs' : initialism.toUpperCase(),
+    );
+    ACK_FIELD_NAMES.set(oldName, name);
+  }
+  return name;
 }
+
+/** The few dozen field names of the old CRDs, each spelled once however many objects carry it. */
+const ACK_FIELD_NAMES = new Map<string, string>();
 
 /** The old value in ACK's shape: field names renamed, name/value lists made maps, operator-only fields dropped. */
 export function toAckShape(value: unknown, parentField = ''): unknown {

@@ -1,0 +1,134 @@
+// The KubeClient's transport against a scripted HTTP server: lists ask for the next page while the caller works on
+// the current one, a caller that stops early leaves no unhandled rejection behind, and an answer cut off mid-body is
+// sent again, whether its body is read (a list) or drained (a create).
+// Seen red: with the next page asked for only after the caller came back (the prefetch test times out waiting for
+// it), with the early-stop guard removed (ava fails on the unhandled rejection), and with a cut-off answer taken as
+// complete (the create resolves after one request).
+
+import test from 'ava';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../../src/kube/client.ts';
+import { ForbiddenError } from '../../src/errors.ts';
+import type { ResourceType } from '../../src/kube/objects.ts';
+
+const WIDGETS: ResourceType = { group: 'example.com', version: 'v1', plural: 'widgets', kind: 'Widget', namespaced: true };
+
+type Handler = (request: http.IncomingMessage, response: http.ServerResponse, index: number) => void;
+
+async function scriptedServer(handler: Handler): Promise<{ client: KubeClient; requests: string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = http.createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
+    handler(request, response, requests.length - 1);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: 'scripted', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    users: [{ name: 'anyone', token: 'token' }],
+    contexts: [{ name: 'scripted', cluster: 'scripted', user: 'anyone' }],
+    currentContext: 'scripted',
+  });
+  const client = new KubeClient(kubeConfig, { maxRetries: 2 });
+  return {
+    client,
+    requests,
+    close: async () => {
+      client.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function page(names: string[], continueToken?: string): string {
+  return JSON.stringify({ items: names.map((name) => ({ metadata: { name, namespace: 'ml' } })), metadata: { resourceVersion: '7', ...(continueToken ? { continue: continueToken } : {}) } });
+}
+
+function answer(response: http.ServerResponse, status: number, body: string): void {
+  response.writeHead(status, { 'Content-Type': 'application/json' });
+  response.end(body);
+}
+
+test('a list yields every page in order and asks for the next page while the caller still works on the current one', async (t) => {
+  let secondAsked!: () => void;
+  const secondPageAsked = new Promise<void>((resolve) => (secondAsked = resolve));
+  const scripted = await scriptedServer((request, response) => {
+    const url = new URL(request.url!, 'http://scripted');
+    const token = url.searchParams.get('continue');
+    if (!token) return answer(response, 200, page(['a', 'b'], 'second'));
+    secondAsked();
+    if (token === 'second') return answer(response, 200, page(['c'], 'third'));
+    answer(response, 200, page(['d']));
+  });
+  try {
+    const seen: string[] = [];
+    let waitedOnFirstPage = false;
+    for await (const object of scripted.client.list(WIDGETS, { namespace: 'ml' })) {
+      seen.push(`${object.kind}/${object.metadata.name}`);
+      if (!waitedOnFirstPage) {
+        waitedOnFirstPage = true;
+        // The caller has not come back for more: the second page must already be on its way.
+        const outcome = await Promise.race([secondPageAsked.then(() => 'asked'), new Promise((resolve) => setTimeout(() => resolve('not asked'), 5000))]);
+        t.is(outcome, 'asked');
+      }
+    }
+    t.deepEqual(seen, ['Widget/a', 'Widget/b', 'Widget/c', 'Widget/d']);
+    t.is(scripted.requests.length, 3);
+    t.true(scripted.requests.every((line) => line.startsWith('GET /apis/example.com/v1/namespaces/ml/widgets?limit=500')));
+  } finally {
+    await scripted.close();
+  }
+});
+
+test('a caller that stops after the first page leaves no unhandled rejection from the page asked for ahead', async (t) => {
+  let failedPageSent!: () => void;
+  const failedPage = new Promise<void>((resolve) => (failedPageSent = resolve));
+  const scripted = await scriptedServer((request, response) => {
+    if (!new URL(request.url!, 'http://scripted').searchParams.get('continue')) return answer(response, 200, page(['a'], 'second'));
+    answer(response, 403, JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Forbidden', message: 'widgets is forbidden', code: 403 }));
+    failedPageSent();
+  });
+  try {
+    for await (const object of scripted.client.list(WIDGETS, { namespace: 'ml' })) {
+      t.is(object.metadata.name, 'a');
+      break;
+    }
+    await failedPage;
+    // The 403 reaches the client after the server sent it; a rejection nobody handles would fail this test in ava.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    t.is(scripted.requests.length, 2);
+    // The same failure still reaches a caller that reads on.
+    await t.throwsAsync(scripted.client.listAll(WIDGETS, { namespace: 'ml' }), { instanceOf: ForbiddenError });
+  } finally {
+    await scripted.close();
+  }
+});
+
+for (const [name, send] of [
+  ['a list page (body read)', (client: KubeClient) => client.listAll(WIDGETS, { namespace: 'ml' })],
+  ['a create (body drained)', (client: KubeClient) => client.create(WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a', namespace: 'ml' } })],
+] as const) {
+  test(`an answer cut off mid-body is sent again: ${name}`, async (t) => {
+    const body = page(['a']);
+    const scripted = await scriptedServer((request, response, index) => {
+      const status = request.method === 'POST' ? 201 : 200;
+      if (index === 0) {
+        // Promises the whole body, sends half of it, then drops the connection.
+        response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+        response.write(body.slice(0, body.length / 2));
+        setTimeout(() => response.socket?.destroy(), 20);
+        return;
+      }
+      answer(response, status, body);
+    });
+    try {
+      await send(scripted.client);
+      t.is(scripted.requests.length, 2);
+    } finally {
+      await scripted.close();
+    }
+  });
+}
