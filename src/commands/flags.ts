@@ -20,6 +20,8 @@ export interface CommonArgs {
   color: ColorMode;
   verbose: number;
   requestTimeout: number;
+  /** Objects worked on in parallel, for the commands that take --concurrency. */
+  concurrency?: number;
 }
 
 export interface AdoptionArgs {

@@ -25,6 +25,8 @@ export async function withSession<T>(args: CommonArgs, terminal: Terminal, work:
   const config = loadKubeConfig({ kubeconfig: args.kubeconfig, context: args.context, namespace: args.namespace });
   const client = new KubeClient(config.kubeConfig, {
     requestTimeoutMs: args.requestTimeout * 1000,
+    // As many connections as requests in flight (--concurrency), and a few for the lists read beside them.
+    maxSockets: Math.max(16, (args.concurrency ?? 0) + 4),
     ...(args.verbose > 0
       ? { onRequest: (entry) => terminal.info(terminal.color.dim(`${entry.method} ${entry.url} ${entry.status} in ${entry.milliseconds}ms`)) }
       : {}),

@@ -89,20 +89,20 @@ export class KubeClient {
 
   /**
    * Every page of a list (limit + continue), items carrying apiVersion/kind, which lists omit on items. The next page
-   * is asked for before this one is handed out, so the API server prepares it while the caller works on this one: at
-   * most two pages are held.
+   * is asked for before this one is handed out, so the API server prepares it while the caller works on this one;
+   * it is kept as text until the caller comes back, so only one page is ever held as objects.
    */
   private async *pages(type: ResourceType, options: ListOptions): AsyncGenerator<{ items: KubeObject[]; resourceVersion: string }> {
     type Page = { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-    const fetchPage = (continueToken: string | undefined): Promise<Page> => this.request({
+    const fetchPage = (continueToken: string | undefined): Promise<string> => this.requestText({
       method: 'GET',
       path: collectionPath(type, options.namespace),
       query: { limit: options.pageSize ?? 500, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-    }) as Promise<Page>;
-    let next: Promise<Page> | undefined = fetchPage(undefined);
+    });
+    let next: Promise<string> | undefined = fetchPage(undefined);
     try {
       while (next) {
-        const page: Page = await next;
+        const page = JSON.parse((await next) || '{}') as Page;
         const continueToken = page.metadata?.continue || undefined;
         next = continueToken ? fetchPage(continueToken) : undefined;
         yield {
@@ -271,6 +271,12 @@ export class KubeClient {
   // ---- transport ---------------------------------------------------------------------------------------
 
   async request(spec: RequestSpec): Promise<unknown> {
+    const body = await this.requestText(spec);
+    return body.length > 0 ? JSON.parse(body) : {};
+  }
+
+  /** The answer's body as text (empty when drained), after retries; a failure as a typed error. */
+  private async requestText(spec: RequestSpec): Promise<string> {
     const maxRetries = this.options.maxRetries ?? 6;
     for (let attempt = 0; ; attempt += 1) {
       const started = Date.now();
@@ -291,7 +297,7 @@ export class KubeClient {
       }
       const status = response.statusCode ?? 0;
       this.options.onRequest?.({ method: spec.method, url: this.url(spec), status, milliseconds: Date.now() - started });
-      if (status >= 200 && status < 300) return body.length > 0 ? JSON.parse(body) : {};
+      if (status >= 200 && status < 300) return body;
       if (RETRYABLE_STATUS.has(status) && attempt < maxRetries) {
         await sleep(retryDelayMs(response.headers['retry-after'], attempt));
         continue;
