@@ -75,8 +75,7 @@ function drawings(output: string): string[] {
 async function namespaceOverThreshold(client: KubeClient): Promise<string> {
   const namespace = await freshNamespace(client, 'many');
   const models = neverCreatedModels(namespace, PROGRESS_LINE_THRESHOLD + 1);
-  const slices = Array.from({ length: 8 }, (_, slice) => models.filter((_model, index) => index % 8 === slice));
-  await Promise.all(slices.map((slice) => seedOldObjects(client, slice)));
+  await seedOldObjects(client, models, { concurrency: 8 });
   return namespace;
 }
 
@@ -102,8 +101,7 @@ async function jobsOverThreshold(client: KubeClient): Promise<string> {
     ...oldTrainingJob(namespace, `job-${index}`, `${namespace}-job-${index}`),
     status: { trainingJobStatus: 'Completed', sageMakerTrainingJobName: `${namespace}-job-${index}` },
   }));
-  const slices = Array.from({ length: 8 }, (_, slice) => jobs.filter((_job, index) => index % 8 === slice));
-  await Promise.all(slices.map((slice) => seedOldObjects(client, slice)));
+  await seedOldObjects(client, jobs, { concurrency: 8 });
   return namespace;
 }
 

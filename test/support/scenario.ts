@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import type { KubeClient } from '../../src/kube/client.ts';
 import type { KubeObject, ResourceType } from '../../src/kube/objects.ts';
+import { inParallel } from '../../src/core/model/in-parallel.ts';
 import type { SimulatedAwsResource } from './ack-simulator.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -87,17 +88,15 @@ export function neverCreatedModels(namespace: string, count: number, prefix = 'm
   }));
 }
 
-/** Creates old objects and writes their status, like the old operator did. */
-export async function seedOldObjects(client: KubeClient, objects: KubeObject[]): Promise<KubeObject[]> {
-  const created: KubeObject[] = [];
-  for (const object of objects) {
+/** Creates old objects and writes their status, like the old operator did; `concurrency` at a time, in order. */
+export async function seedOldObjects(client: KubeClient, objects: KubeObject[], options: { concurrency?: number } = {}): Promise<KubeObject[]> {
+  return await inParallel(objects, options.concurrency ?? 1, async (object) => {
     const type = oldType(object.kind);
     const { status, ...withoutStatus } = object;
     await client.create(type, withoutStatus as KubeObject);
     const written = status ? await client.patchStatus(type, object.metadata.name, object.metadata.namespace, { status }) : await client.get(type, object.metadata.name, object.metadata.namespace);
-    created.push({ ...written, apiVersion: 'sagemaker.aws.amazon.com/v1', kind: object.kind });
-  }
-  return created;
+    return { ...written, apiVersion: 'sagemaker.aws.amazon.com/v1', kind: object.kind };
+  });
 }
 
 const SAGEMAKER = 'sagemaker.services.k8s.aws';
