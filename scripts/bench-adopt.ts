@@ -4,7 +4,7 @@
 // (adopt reads those too: its duplicate guard looks at every ACK object in the cluster).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -14,15 +14,25 @@ import { ACK_KINDS } from '../src/core/model/ack-kinds.ts';
 import { bareAgent, bareWrites, send } from './bench-floor.ts';
 import { inParallel, loadAverage, log, removeAckObjects, seed, timed, type SeededJob } from './bench-seed.ts';
 import { BINARY } from '../test/support/environment.ts';
+import { runtimeBinary, runtimePackage } from './build.ts';
 
 export interface AdoptFloorRound {
   bareSeconds: number;
+  /** The same bare client started as a process of the plugin's Node runtime, start-up included (bench-bare-process.ts). */
+  bareProcessSeconds: number;
   adoptSeconds: number;
   ratio: number;
+  processRatio: number;
   load: string;
 }
 
 const ADOPT_ARGS = ['adopt', '-A', '--kind', 'TrainingJob', '--method', 'annotation'];
+const CREATE_QUERY = 'fieldManager=kubectl-sagemaker-migrate&fieldValidation=Strict';
+const BARE_PROCESS = path.join(path.dirname(new URL(import.meta.url).pathname), 'bench-bare-process.ts');
+
+function createPath(manifest: KubeObject): string {
+  return `/apis/sagemaker.services.k8s.aws/v1alpha1/namespaces/${manifest.metadata.namespace!}/trainingjobs?${CREATE_QUERY}`;
+}
 
 /** The manifests adopt would create for what the cluster holds now, as `adopt --dry-run=client -o json` prints them. */
 function manifestsOfDryRun(env: NodeJS.ProcessEnv): KubeObject[] {
@@ -35,16 +45,39 @@ function manifestsOfDryRun(env: NodeJS.ProcessEnv): KubeObject[] {
 async function bareCreates(kubeConfig: KubeConfig, manifests: KubeObject[], concurrency: number): Promise<number> {
   const server = kubeConfig.getCurrentCluster()!.server.replace(/\/+$/, '');
   const { agent, headers } = await bareAgent(kubeConfig, concurrency);
-  const bodies = manifests.map((manifest) => ({ namespace: manifest.metadata.namespace!, body: JSON.stringify(manifest) }));
+  const creates = manifests.map((manifest) => ({ path: createPath(manifest), body: JSON.stringify(manifest) }));
   const started = process.hrtime.bigint();
-  await inParallel(bodies, concurrency, async ({ namespace, body }) => {
-    const query = 'fieldManager=kubectl-sagemaker-migrate&fieldValidation=Strict';
-    const status = await send(server, agent, headers, 'POST', `/apis/sagemaker.services.k8s.aws/v1alpha1/namespaces/${namespace}/trainingjobs?${query}`, body, 'application/json');
-    if (status !== 201) throw new Error(`bare create in ${namespace}: ${status}`);
+  await inParallel(creates, concurrency, async ({ path: createAt, body }) => {
+    const status = await send(server, agent, headers, 'POST', createAt, body, 'application/json');
+    if (status !== 201) throw new Error(`bare create ${createAt}: ${status}`);
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
   return seconds;
+}
+
+/**
+ * Seconds for the bare client started as a process of the plugin's Node runtime to create every manifest, from its
+ * start to its exit, timed as adopt is. Its input (credentials included) is written untimed, readable by the owner only.
+ */
+async function bareCreatesAsProcess(kubeConfig: KubeConfig, manifests: KubeObject[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+  const tls: { ca?: unknown; cert?: unknown; key?: unknown; headers?: Record<string, unknown> } = {};
+  await kubeConfig.applyToHTTPSOptions(tls);
+  const pem = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
+  const headers = Object.fromEntries(Object.entries(tls.headers ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  const directory = mkdtempSync(path.join(tmpdir(), 'smm-bench-bare-'));
+  const inputPath = path.join(directory, 'input.json');
+  try {
+    const input = {
+      server: kubeConfig.getCurrentCluster()!.server.replace(/\/+$/, ''),
+      ca: pem(tls.ca), cert: pem(tls.cert), key: pem(tls.key), headers, concurrency,
+      creates: manifests.map((manifest) => ({ path: createPath(manifest), body: JSON.stringify(manifest) })),
+    };
+    writeFileSync(inputPath, JSON.stringify(input), { mode: 0o600 });
+    return timed(runtimeBinary(runtimePackage()), [BARE_PROCESS, inputPath], env);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 async function ackObjectsIn(client: KubeClient, namespaces: string[]): Promise<number> {
@@ -67,22 +100,24 @@ export async function seedAdoptBackground(client: KubeClient, count: number, nam
 
 /**
  * One round: times the bare client creating the manifests adopt would create for `count` freshly seeded old jobs
- * (taken untimed from `adopt --dry-run=client`), and a plain `adopt` (no --wait) of another `count` at the same
- * concurrency, checking that it created one ACK object per old object; each set is removed afterwards, untimed. Odd
- * rounds time the bare client first, even rounds adopt first, so that neither always follows the other's removals;
- * each side starts once the control plane is quiet (`quiet`), not while it still works off the seeding.
+ * (taken untimed from `adopt --dry-run=client`), in the bench's process and again started as a process of its own,
+ * and a plain `adopt` (no --wait) of another `count` at the same concurrency, checking that each side created one
+ * ACK object per old object; each set is removed afterwards, untimed. The order of the three sides turns by one each
+ * round, so that none always follows another's removals; each side starts once the control plane is quiet
+ * (`quiet`), not while it still works off the seeding.
  */
 export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv, sizes: { count: number; namespaces: number; concurrency: number }, round: number, quiet: () => Promise<number>): Promise<AdoptFloorRound> {
   const prefix = `adopt${round}`;
   const load = loadAverage();
-  const timeBare = async (): Promise<number> => {
-    log(`round ${round}: seeding ${sizes.count} old TrainingJobs in ${sizes.namespaces} namespaces for the bare client`);
-    const bareSet = await seed(client, `${prefix}-bare`, sizes.count, sizes.namespaces, { adopted: false, status: true });
+  const timeBare = (asProcess: boolean) => async (): Promise<number> => {
+    const side = asProcess ? 'bare-process' : 'bare';
+    log(`round ${round}: seeding ${sizes.count} old TrainingJobs in ${sizes.namespaces} namespaces for the ${side} client`);
+    const bareSet = await seed(client, `${prefix}-${side}`, sizes.count, sizes.namespaces, { adopted: false, status: true });
     const manifests = manifestsOfDryRun(env);
     if (manifests.length !== sizes.count) throw new Error(`adopt --dry-run=client made ${manifests.length} manifests for ${sizes.count} old objects`);
     log(`round ${round}: control plane quiet after ${(await quiet()).toFixed(1)}s`);
-    const seconds = await bareCreates(kubeConfig, manifests, sizes.concurrency);
-    if ((await ackObjectsIn(client, bareSet.namespaces)) !== sizes.count) throw new Error('the bare client did not create every ACK object');
+    const seconds = asProcess ? await bareCreatesAsProcess(kubeConfig, manifests, sizes.concurrency, env) : await bareCreates(kubeConfig, manifests, sizes.concurrency);
+    if ((await ackObjectsIn(client, bareSet.namespaces)) !== sizes.count) throw new Error(`the ${side} client did not create every ACK object`);
     await removeSet(client, kubeConfig, bareSet.jobs, sizes.concurrency);
     return seconds;
   };
@@ -95,18 +130,17 @@ export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig
     await removeSet(client, kubeConfig, adoptSet.jobs, sizes.concurrency);
     return seconds;
   };
-  let bareSeconds: number;
-  let adoptSeconds: number;
-  if (round % 2 === 1) {
-    bareSeconds = await timeBare();
-    adoptSeconds = await timeAdopt();
-  } else {
-    adoptSeconds = await timeAdopt();
-    bareSeconds = await timeBare();
+  const sides = [timeBare(false), timeAdopt, timeBare(true)];
+  const seconds: number[] = [];
+  for (let step = 0; step < sides.length; step += 1) {
+    const index = (step + round - 1) % sides.length;
+    seconds[index] = await sides[index]!();
   }
+  const [bareSeconds, adoptSeconds, bareProcessSeconds] = seconds as [number, number, number];
   const ratio = adoptSeconds / bareSeconds;
-  log(`round ${round}: bare creates ${bareSeconds.toFixed(2)}s, adopt ${adoptSeconds.toFixed(2)}s: ${ratio.toFixed(2)}x (load ${load})`);
-  return { bareSeconds, adoptSeconds, ratio, load };
+  const processRatio = adoptSeconds / bareProcessSeconds;
+  log(`round ${round}: bare creates ${bareSeconds.toFixed(2)}s, as a process ${bareProcessSeconds.toFixed(2)}s, adopt ${adoptSeconds.toFixed(2)}s: ${ratio.toFixed(2)}x, ${processRatio.toFixed(2)}x (load ${load})`);
+  return { bareSeconds, bareProcessSeconds, adoptSeconds, ratio, processRatio, load };
 }
 
 export interface AdoptScaleFigures {

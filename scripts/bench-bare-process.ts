@@ -1,0 +1,51 @@
+// The bare client of the adopt floor, as a process of its own: run by the plugin's own Node runtime (which strips
+// these types itself), it makes one POST per prepared body, `concurrency` in flight over keep-alive connections,
+// and exits 0 once every answer was 201. Started fresh for each timing, as the plugin always is, so that both
+// sides pay a process start and an unwarmed HTTP stack; the in-process bare client of bench-adopt.ts pays neither
+// after its first round.
+// Input (argv[2], a JSON file): { server, ca, cert, key, headers, concurrency, creates: [{ path, body }] }.
+
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+
+interface BareInput {
+  server: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  headers: Record<string, string>;
+  concurrency: number;
+  creates: Array<{ path: string; body: string }>;
+}
+
+const input = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as BareInput;
+const agent = new https.Agent({ keepAlive: true, maxSockets: input.concurrency, ca: input.ca, cert: input.cert, key: input.key });
+
+function create(path: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...input.headers, Accept: 'application/json', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+    const request = https.request(`${input.server}${path}`, { method: 'POST', agent, headers }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 201 ? resolve() : reject(new Error(`POST ${path}: ${response.statusCode}`))));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+let next = 0;
+const worker = async (): Promise<void> => {
+  while (next < input.creates.length) {
+    const { path, body } = input.creates[next++]!;
+    await create(path, body);
+  }
+};
+
+try {
+  await Promise.all(Array.from({ length: input.concurrency }, worker));
+  agent.destroy();
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
