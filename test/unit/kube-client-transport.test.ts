@@ -1,15 +1,16 @@
 // The KubeClient's transport against a scripted HTTP server: lists ask for the next page while the caller works on
-// the current one, a caller that stops early leaves no unhandled rejection behind, and an answer cut off mid-body is
-// sent again, whether its body is read (a list) or drained (a create).
+// the current one, with a large first page (the watch cache serves it) and small pages after it; a caller that
+// stops early leaves no unhandled rejection behind; an answer cut off mid-body is sent again, whether its body is
+// read (a list) or drained (a create).
 // Seen red: with the next page asked for only after the caller came back (the prefetch test times out waiting for
-// it), with the early-stop guard removed (ava fails on the unhandled rejection), and with a cut-off answer taken as
-// complete (the create resolves after one request).
+// it), with the early-stop guard removed (ava fails on the unhandled rejection), with a cut-off answer taken as
+// complete (the create resolves after one request), and with every page asked at one size (the limits differ).
 
 import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient } from '../../src/kube/client.ts';
+import { FIRST_PAGE_SIZE, KubeClient, PAGE_SIZE } from '../../src/kube/client.ts';
 import { ForbiddenError } from '../../src/errors.ts';
 import type { ResourceType } from '../../src/kube/objects.ts';
 
@@ -77,7 +78,23 @@ test('a list yields every page in order and asks for the next page while the cal
     }
     t.deepEqual(seen, ['Widget/a', 'Widget/b', 'Widget/c', 'Widget/d']);
     t.is(scripted.requests.length, 3);
-    t.true(scripted.requests.every((line) => line.startsWith('GET /apis/example.com/v1/namespaces/ml/widgets?limit=500')));
+    // The first page is large (served from the watch cache), those after it small (read from etcd).
+    const limits = scripted.requests.map((line) => new URL(line.split(' ')[1]!, 'http://scripted').searchParams.get('limit'));
+    t.deepEqual(limits, [String(FIRST_PAGE_SIZE), String(PAGE_SIZE), String(PAGE_SIZE)]);
+    t.true(scripted.requests.every((line) => line.startsWith('GET /apis/example.com/v1/namespaces/ml/widgets?')));
+  } finally {
+    await scripted.close();
+  }
+});
+
+test('a page size asked for is used for every page, the first included', async (t) => {
+  const scripted = await scriptedServer((request, response) => {
+    const token = new URL(request.url!, 'http://scripted').searchParams.get('continue');
+    answer(response, 200, token ? page(['c']) : page(['a', 'b'], 'second'));
+  });
+  try {
+    t.is((await scripted.client.listAll(WIDGETS, { namespace: 'ml', pageSize: 2 })).length, 3);
+    t.deepEqual(scripted.requests.map((line) => new URL(line.split(' ')[1]!, 'http://scripted').searchParams.get('limit')), ['2', '2']);
   } finally {
     await scripted.close();
   }

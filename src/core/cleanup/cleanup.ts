@@ -34,11 +34,10 @@ export interface CleanupRunOptions {
 
 const MAX_CONFLICT_RETRIES = 5;
 const REPLACED = 'an object of the same name was created after planning; it was left alone, run cleanup again to judge it';
-const PAGE_SIZE = 500;
 /** Objects whose backups are synced together: small enough that the first writes start early. */
 const BACKUP_BATCH = 100;
-/** Objects read and backed up ahead of the writes: about two pages, so memory stays bounded on any cluster. */
-const READ_AHEAD = 2 * PAGE_SIZE;
+/** Objects read and backed up ahead of the writes, so that memory stays bounded on any cluster. */
+const READ_AHEAD = 1000;
 
 /** Refuses while any old operator could still act on the namespaces being cleaned, or when that is unknown. */
 export function refuseWhileOperatorRuns(cluster: ClusterFacts, namespaces: string[]): void {
@@ -144,7 +143,9 @@ async function readAndBackUp(items: CleanupItem[], client: KubeClient, backupDir
   for (const group of groups.values()) {
     const kind = kindOf(group[0]!);
     const pending = new Map(group.map((item) => [item.source.name, item]));
-    for await (const live of client.list(kind, { namespace: group[0]!.source.namespace, pageSize: PAGE_SIZE })) {
+    // The client's first page is large: it comes from the watch cache, while later pages read etcd, which this
+    // run's own deletes make slower until etcd compacts (FIRST_PAGE_SIZE in kube/client.ts).
+    for await (const live of client.list(kind, { namespace: group[0]!.source.namespace })) {
       const item = pending.get(live.metadata.name);
       if (!item) continue;
       pending.delete(live.metadata.name);
