@@ -30,21 +30,21 @@ export interface ListOptions {
   namespace?: string | undefined;
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
-  /** Objects per page, the first included; by default FIRST_PAGE_SIZE, then PAGE_SIZE. */
+  /** Objects per page; by default PAGE_SIZE, with lists of up to WHOLE_LIST_AT_MOST read again whole. */
   pageSize?: number;
 }
 
-/**
- * The first page of a list is served from the API server's watch cache; every later page (a continue token) is
- * read from etcd at the first page's revision, which costs several times more per object and grows with the writes
- * and deletes etcd keeps until its next compaction (every 5 minutes by default), such as those of a migration
- * itself. Measured on kube-apiserver 1.34 after 2,000-object creates and deletes: continue pages of 500 took 150 to
- * 370 ms against 61 to 79 ms for the first, and 4,000 old plus 2,000 ACK TrainingJobs read in 1.8 to 2.2 s by pages
- * of 500, 0.4 to 0.7 s with a first page of 5,000 (docs/benchmarks.md). A first page of 5,000 holds about 14 MB
- * of text and 22 MB parsed; the pages after it stay small, for memory at tens of thousands of objects.
- */
-export const FIRST_PAGE_SIZE = 5000;
 export const PAGE_SIZE = 500;
+/**
+ * A list whose first page says it holds at most this many objects is asked for again in one page. The API server
+ * answers a first page from its watch cache, while each later page (a continue token) is a read at the first page's
+ * revision that cost 2 to 5 times as much per object here and grows with the writes and deletes etcd keeps until it
+ * compacts (every 5 minutes by default), such as a migration's own: after rounds of 2,000 creates and deletes,
+ * 4,000 old and 2,000 ACK TrainingJobs took 1.8 to 2.2 s by pages of 500, 0.4 to 0.7 s in one page each
+ * (docs/benchmarks.md). Larger lists keep pages of 500: a first page of 5,000 raised adopt's peak memory over
+ * 50,000 objects by 40 MiB.
+ */
+export const WHOLE_LIST_AT_MOST = 5000;
 
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -106,17 +106,26 @@ export class KubeClient {
    * it is kept as text until the caller comes back, so only one page is ever held as objects.
    */
   private async *pages(type: ResourceType, options: ListOptions): AsyncGenerator<{ items: KubeObject[]; resourceVersion: string }> {
-    type Page = { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-    const fetchPage = (continueToken: string | undefined): Promise<string> => this.requestText({
+    type Page = { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string; remainingItemCount?: number } };
+    const fetchPage = (continueToken: string | undefined, limit = options.pageSize ?? PAGE_SIZE): Promise<string> => this.requestText({
       method: 'GET',
       path: collectionPath(type, options.namespace),
-      query: { limit: options.pageSize ?? (continueToken === undefined ? FIRST_PAGE_SIZE : PAGE_SIZE), continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
+      query: { limit, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
     });
     let next: Promise<string> | undefined = fetchPage(undefined);
+    let firstPage = true;
     try {
       while (next) {
         const page = JSON.parse((await next) || '{}') as Page;
         const continueToken = page.metadata?.continue || undefined;
+        const remaining = page.metadata?.remainingItemCount;
+        if (firstPage && continueToken && options.pageSize === undefined && remaining !== undefined && (page.items?.length ?? 0) + remaining <= WHOLE_LIST_AT_MOST) {
+          // Read again whole, from the cache, rather than page on through etcd; this first page is dropped unseen.
+          firstPage = false;
+          next = fetchPage(undefined, WHOLE_LIST_AT_MOST);
+          continue;
+        }
+        firstPage = false;
         next = continueToken ? fetchPage(continueToken) : undefined;
         yield {
           items: (page.items ?? []).map((item) => ({ ...item, apiVersion: apiVersionOf(type), kind: type.kind })),

@@ -1,16 +1,16 @@
 // The KubeClient's transport against a scripted HTTP server: lists ask for the next page while the caller works on
-// the current one, with a large first page (the watch cache serves it) and small pages after it; a caller that
-// stops early leaves no unhandled rejection behind; an answer cut off mid-body is sent again, whether its body is
+// the current one; a list its first page shows to be small is read again in one page (the watch cache serves a
+// first page, etcd the later ones), a large one pages on; a caller that stops early leaves no unhandled rejection behind; an answer cut off mid-body is sent again, whether its body is
 // read (a list) or drained (a create).
 // Seen red: with the next page asked for only after the caller came back (the prefetch test times out waiting for
 // it), with the early-stop guard removed (ava fails on the unhandled rejection), with a cut-off answer taken as
-// complete (the create resolves after one request), and with every page asked at one size (the limits differ).
+// complete (the create resolves after one request), and with small lists paged on (the whole list is never asked).
 
 import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { FIRST_PAGE_SIZE, KubeClient, PAGE_SIZE } from '../../src/kube/client.ts';
+import { KubeClient, PAGE_SIZE, WHOLE_LIST_AT_MOST } from '../../src/kube/client.ts';
 import { ForbiddenError } from '../../src/errors.ts';
 import type { ResourceType } from '../../src/kube/objects.ts';
 
@@ -44,9 +44,12 @@ async function scriptedServer(handler: Handler): Promise<{ client: KubeClient; r
   };
 }
 
-function page(names: string[], continueToken?: string): string {
-  return JSON.stringify({ items: names.map((name) => ({ metadata: { name, namespace: 'ml' } })), metadata: { resourceVersion: '7', ...(continueToken ? { continue: continueToken } : {}) } });
+function page(names: string[], continueToken?: string, remainingItemCount?: number): string {
+  const metadata = { resourceVersion: '7', ...(continueToken ? { continue: continueToken } : {}), ...(remainingItemCount === undefined ? {} : { remainingItemCount }) };
+  return JSON.stringify({ items: names.map((name) => ({ metadata: { name, namespace: 'ml' } })), metadata });
 }
+
+const limitsOf = (requests: string[]): Array<string | null> => requests.map((line) => new URL(line.split(' ')[1]!, 'http://scripted').searchParams.get('limit'));
 
 function answer(response: http.ServerResponse, status: number, body: string): void {
   response.writeHead(status, { 'Content-Type': 'application/json' });
@@ -78,23 +81,46 @@ test('a list yields every page in order and asks for the next page while the cal
     }
     t.deepEqual(seen, ['Widget/a', 'Widget/b', 'Widget/c', 'Widget/d']);
     t.is(scripted.requests.length, 3);
-    // The first page is large (served from the watch cache), those after it small (read from etcd).
-    const limits = scripted.requests.map((line) => new URL(line.split(' ')[1]!, 'http://scripted').searchParams.get('limit'));
-    t.deepEqual(limits, [String(FIRST_PAGE_SIZE), String(PAGE_SIZE), String(PAGE_SIZE)]);
+    t.deepEqual(limitsOf(scripted.requests), [String(PAGE_SIZE), String(PAGE_SIZE), String(PAGE_SIZE)]);
     t.true(scripted.requests.every((line) => line.startsWith('GET /apis/example.com/v1/namespaces/ml/widgets?')));
   } finally {
     await scripted.close();
   }
 });
 
-test('a page size asked for is used for every page, the first included', async (t) => {
+test('a list its first page shows to be small is read again whole (from the watch cache), each object once; a large one pages on', async (t) => {
+  const scripted = await scriptedServer((request, response) => {
+    const url = new URL(request.url!, 'http://scripted');
+    const whole = url.searchParams.get('limit') === String(WHOLE_LIST_AT_MOST);
+    if (url.searchParams.get('namespace') === null && url.pathname.includes('/namespaces/big/')) {
+      return answer(response, 200, url.searchParams.get('continue') ? page(['z']) : page(['x', 'y'], 'more', WHOLE_LIST_AT_MOST));
+    }
+    answer(response, 200, whole ? page(['a', 'b', 'c']) : page(['a', 'b'], 'more', 1));
+  });
+  try {
+    const small = await scripted.client.listAll(WIDGETS, { namespace: 'ml' });
+    t.deepEqual(small.map((object) => object.metadata.name), ['a', 'b', 'c']);
+    t.deepEqual(limitsOf(scripted.requests), [String(PAGE_SIZE), String(WHOLE_LIST_AT_MOST)]);
+    t.false(scripted.requests.some((line) => line.includes('continue=')));
+
+    scripted.requests.length = 0;
+    const large = await scripted.client.listAll(WIDGETS, { namespace: 'big' });
+    t.deepEqual(large.map((object) => object.metadata.name), ['x', 'y', 'z']);
+    t.deepEqual(limitsOf(scripted.requests), [String(PAGE_SIZE), String(PAGE_SIZE)]);
+    t.true(scripted.requests[1]!.includes('continue=more'));
+  } finally {
+    await scripted.close();
+  }
+});
+
+test('a page size asked for is used for every page, and a small list is then not read again', async (t) => {
   const scripted = await scriptedServer((request, response) => {
     const token = new URL(request.url!, 'http://scripted').searchParams.get('continue');
-    answer(response, 200, token ? page(['c']) : page(['a', 'b'], 'second'));
+    answer(response, 200, token ? page(['c']) : page(['a', 'b'], 'second', 1));
   });
   try {
     t.is((await scripted.client.listAll(WIDGETS, { namespace: 'ml', pageSize: 2 })).length, 3);
-    t.deepEqual(scripted.requests.map((line) => new URL(line.split(' ')[1]!, 'http://scripted').searchParams.get('limit')), ['2', '2']);
+    t.deepEqual(limitsOf(scripted.requests), ['2', '2']);
   } finally {
     await scripted.close();
   }

@@ -143,8 +143,8 @@ async function readAndBackUp(items: CleanupItem[], client: KubeClient, backupDir
   for (const group of groups.values()) {
     const kind = kindOf(group[0]!);
     const pending = new Map(group.map((item) => [item.source.name, item]));
-    // The client's first page is large: it comes from the watch cache, while later pages read etcd, which this
-    // run's own deletes make slower until etcd compacts (FIRST_PAGE_SIZE in kube/client.ts).
+    // The client reads a namespace of up to 5,000 such objects in one page from the watch cache rather than page
+    // on through etcd, which this run's own deletes make slower until it compacts (WHOLE_LIST_AT_MOST).
     for await (const live of client.list(kind, { namespace: group[0]!.source.namespace })) {
       const item = pending.get(live.metadata.name);
       if (!item) continue;
