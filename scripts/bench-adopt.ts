@@ -11,7 +11,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeClient } from '../src/kube/client.ts';
 import type { KubeObject } from '../src/kube/objects.ts';
 import { ACK_KINDS } from '../src/core/model/ack-kinds.ts';
-import { bareAgent, bareWrites, send } from './bench-floor.ts';
+import { bareAgent, bareConnection, bareWrites, send } from './bench-floor.ts';
 import { inParallel, loadAverage, log, removeAckObjects, seed, timed, type SeededJob } from './bench-seed.ts';
 import { BINARY } from '../test/support/environment.ts';
 import { runtimeBinary, runtimePackage } from './build.ts';
@@ -43,8 +43,7 @@ function manifestsOfDryRun(env: NodeJS.ProcessEnv): KubeObject[] {
 
 /** Seconds for the bare client to create every manifest, one POST each. */
 async function bareCreates(kubeConfig: KubeConfig, manifests: KubeObject[], concurrency: number): Promise<number> {
-  const server = kubeConfig.getCurrentCluster()!.server.replace(/\/+$/, '');
-  const { agent, headers } = await bareAgent(kubeConfig, concurrency);
+  const { server, agent, headers } = await bareAgent(kubeConfig, concurrency);
   const creates = manifests.map((manifest) => ({ path: createPath(manifest), body: JSON.stringify(manifest) }));
   const started = process.hrtime.bigint();
   await inParallel(creates, concurrency, async ({ path: createAt, body }) => {
@@ -61,15 +60,13 @@ async function bareCreates(kubeConfig: KubeConfig, manifests: KubeObject[], conc
  * start to its exit, timed as adopt is. Its input (credentials included) is written untimed, readable by the owner only.
  */
 async function bareCreatesAsProcess(kubeConfig: KubeConfig, manifests: KubeObject[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
-  const tls: { ca?: unknown; cert?: unknown; key?: unknown; headers?: Record<string, unknown> } = {};
-  await kubeConfig.applyToHTTPSOptions(tls);
+  const { server, tls, headers } = await bareConnection(kubeConfig);
   const pem = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
-  const headers = Object.fromEntries(Object.entries(tls.headers ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   const directory = mkdtempSync(path.join(tmpdir(), 'smm-bench-bare-'));
   const inputPath = path.join(directory, 'input.json');
   try {
     const input = {
-      server: kubeConfig.getCurrentCluster()!.server.replace(/\/+$/, ''),
+      server,
       ca: pem(tls.ca), cert: pem(tls.cert), key: pem(tls.key), headers, concurrency,
       creates: manifests.map((manifest) => ({ path: createPath(manifest), body: JSON.stringify(manifest) })),
     };

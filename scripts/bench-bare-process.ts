@@ -3,6 +3,7 @@
 // and exits 0 once every answer was 201. Started fresh for each timing, as the plugin always is, so that both
 // sides pay a process start and an unwarmed HTTP stack; the in-process bare client of bench-adopt.ts pays neither
 // after its first round.
+// It imports Node's own modules only (not bench-floor.ts's `send`), so that its start-up is a bare process's.
 // Input (argv[2], a JSON file): { server, ca, cert, key, headers, concurrency, creates: [{ path, body }] }.
 
 import https from 'node:https';

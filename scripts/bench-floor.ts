@@ -19,12 +19,19 @@ export interface FloorRound {
   load: string;
 }
 
-export async function bareAgent(kubeConfig: KubeConfig, concurrency: number): Promise<{ agent: https.Agent; headers: Record<string, string> }> {
-  const tls: https.RequestOptions = {};
-  await kubeConfig.applyToHTTPSOptions(tls);
+/** What the bare clients connect with: the kubeconfig's API server address, TLS material and auth headers. */
+export async function bareConnection(kubeConfig: KubeConfig): Promise<{ server: string; tls: Pick<https.RequestOptions, 'ca' | 'cert' | 'key'>; headers: Record<string, string> }> {
+  const options: https.RequestOptions = {};
+  await kubeConfig.applyToHTTPSOptions(options);
   const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(tls.headers ?? {})) if (typeof value === 'string') headers[key] = value;
-  return { agent: new https.Agent({ keepAlive: true, maxSockets: concurrency, ca: tls.ca, cert: tls.cert, key: tls.key }), headers };
+  for (const [key, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string') headers[key] = value;
+  const server = kubeConfig.getCurrentCluster()!.server.replace(/\/+$/, '');
+  return { server, tls: { ca: options.ca, cert: options.cert, key: options.key }, headers };
+}
+
+export async function bareAgent(kubeConfig: KubeConfig, concurrency: number): Promise<{ server: string; agent: https.Agent; headers: Record<string, string> }> {
+  const { server, tls, headers } = await bareConnection(kubeConfig);
+  return { server, agent: new https.Agent({ keepAlive: true, maxSockets: concurrency, ...tls }), headers };
 }
 
 export function send(server: string, agent: https.Agent, headers: Record<string, string>, method: string, urlPath: string, body: string, contentType: string): Promise<number> {
@@ -44,8 +51,7 @@ export function send(server: string, agent: https.Agent, headers: Record<string,
 
 /** Seconds for the bare client to remove every job: per object one finalizer patch, then one delete. */
 export async function bareWrites(kubeConfig: KubeConfig, jobs: SeededJob[], concurrency: number): Promise<number> {
-  const server = kubeConfig.getCurrentCluster()!.server.replace(/\/+$/, '');
-  const { agent, headers } = await bareAgent(kubeConfig, concurrency);
+  const { server, agent, headers } = await bareAgent(kubeConfig, concurrency);
   const started = process.hrtime.bigint();
   await inParallel(jobs, concurrency, async ({ namespace, name }) => {
     const objectPath = `/apis/sagemaker.aws.amazon.com/v1/namespaces/${namespace}/trainingjobs/${name}`;
