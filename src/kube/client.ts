@@ -30,10 +30,16 @@ export interface ListOptions {
   namespace?: string | undefined;
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
-  /** Objects per page; by default PAGE_SIZE, with lists of up to WHOLE_LIST_AT_MOST read again whole. */
+  /** Objects per page; by default FIRST_PAGE_SIZE then PAGE_SIZE, with lists of up to WHOLE_LIST_AT_MOST read again whole. */
   pageSize?: number;
 }
 
+/**
+ * The first page of a list mostly tells how long the list is: when the list is then read again whole, this page is
+ * dropped, so it is kept small. 4,000 old TrainingJobs: 10-15 ms for a first page of 100, 45-75 ms for one of 500,
+ * the time the whole list waited.
+ */
+export const FIRST_PAGE_SIZE = 100;
 export const PAGE_SIZE = 500;
 /**
  * A list whose first page says it holds at most this many objects is asked for again in one page. The API server
@@ -107,7 +113,7 @@ export class KubeClient {
    */
   private async *pages(type: ResourceType, options: ListOptions): AsyncGenerator<{ items: KubeObject[]; resourceVersion: string }> {
     type Page = { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string; remainingItemCount?: number } };
-    const fetchPage = (continueToken: string | undefined, limit = options.pageSize ?? PAGE_SIZE): Promise<string> => this.requestText({
+    const fetchPage = (continueToken: string | undefined, limit = options.pageSize ?? (continueToken ? PAGE_SIZE : FIRST_PAGE_SIZE)): Promise<string> => this.requestText({
       method: 'GET',
       path: collectionPath(type, options.namespace),
       query: { limit, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },

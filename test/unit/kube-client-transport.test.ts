@@ -10,7 +10,7 @@ import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient, PAGE_SIZE, WHOLE_LIST_AT_MOST } from '../../src/kube/client.ts';
+import { FIRST_PAGE_SIZE, KubeClient, PAGE_SIZE, WHOLE_LIST_AT_MOST } from '../../src/kube/client.ts';
 import { ForbiddenError } from '../../src/errors.ts';
 import type { ResourceType } from '../../src/kube/objects.ts';
 
@@ -56,7 +56,7 @@ function answer(response: http.ServerResponse, status: number, body: string): vo
   response.end(body);
 }
 
-test('a list yields every page in order and asks for the next page while the caller still works on the current one', async (t) => {
+test('a list yields every page in order, the first one small (it mostly tells how long the list is), and asks for the next page while the caller still works on the current one', async (t) => {
   let secondAsked!: () => void;
   const secondPageAsked = new Promise<void>((resolve) => (secondAsked = resolve));
   const scripted = await scriptedServer((request, response) => {
@@ -81,7 +81,7 @@ test('a list yields every page in order and asks for the next page while the cal
     }
     t.deepEqual(seen, ['Widget/a', 'Widget/b', 'Widget/c', 'Widget/d']);
     t.is(scripted.requests.length, 3);
-    t.deepEqual(limitsOf(scripted.requests), [String(PAGE_SIZE), String(PAGE_SIZE), String(PAGE_SIZE)]);
+    t.deepEqual(limitsOf(scripted.requests), [String(FIRST_PAGE_SIZE), String(PAGE_SIZE), String(PAGE_SIZE)]);
     t.true(scripted.requests.every((line) => line.startsWith('GET /apis/example.com/v1/namespaces/ml/widgets?')));
   } finally {
     await scripted.close();
@@ -100,13 +100,13 @@ test('a list its first page shows to be small is read again whole (from the watc
   try {
     const small = await scripted.client.listAll(WIDGETS, { namespace: 'ml' });
     t.deepEqual(small.map((object) => object.metadata.name), ['a', 'b', 'c']);
-    t.deepEqual(limitsOf(scripted.requests), [String(PAGE_SIZE), String(WHOLE_LIST_AT_MOST)]);
+    t.deepEqual(limitsOf(scripted.requests), [String(FIRST_PAGE_SIZE), String(WHOLE_LIST_AT_MOST)]);
     t.false(scripted.requests.some((line) => line.includes('continue=')));
 
     scripted.requests.length = 0;
     const large = await scripted.client.listAll(WIDGETS, { namespace: 'big' });
     t.deepEqual(large.map((object) => object.metadata.name), ['x', 'y', 'z']);
-    t.deepEqual(limitsOf(scripted.requests), [String(PAGE_SIZE), String(PAGE_SIZE)]);
+    t.deepEqual(limitsOf(scripted.requests), [String(FIRST_PAGE_SIZE), String(PAGE_SIZE)]);
     t.true(scripted.requests[1]!.includes('continue=more'));
   } finally {
     await scripted.close();

@@ -180,7 +180,7 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
   if (held) {
     const whole = held;
     held = undefined;
-    for (const group of groupInventory({ ...whole, cluster, scopeNamespace: undefined })) yield await withRights(group);
+    for (const group of groupInventory({ ...whole, cluster, scopeNamespace: undefined }, groups)) yield await withRights(group);
     return;
   }
   for (const namespaces of groups) {
