@@ -1,14 +1,15 @@
 // The floor that adopt is measured against: a bare in-process client that makes only the one create each ACK object
 // needs (the very manifests adopt sends, with the same query), over keep-alive connections, no reads, no checks.
 // Both run on freshly seeded sets of the same old objects, beside the same background of objects already adopted
-// (adopt reads those too: its duplicate guard looks at every ACK object in the cluster).
+// (adopt reads those too: its duplicate guard looks at every ACK object in the cluster). A second floor adds those
+// reads: the bare client, as a process, first reads the cluster's old and ACK TrainingJobs whole, without parsing.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeClient } from '../src/kube/client.ts';
+import { WHOLE_LIST_AT_MOST, type KubeClient } from '../src/kube/client.ts';
 import type { KubeObject } from '../src/kube/objects.ts';
 import { ACK_KINDS } from '../src/core/model/ack-kinds.ts';
 import { bareAgent, bareConnection, bareWrites, send } from './bench-floor.ts';
@@ -20,15 +21,23 @@ export interface AdoptFloorRound {
   bareSeconds: number;
   /** The same bare client started as a process of the plugin's Node runtime, start-up included (bench-bare-process.ts). */
   bareProcessSeconds: number;
+  /** That process reading the old and the ACK objects of the whole cluster first, as adopt must, without parsing them. */
+  bareReadingSeconds: number;
   adoptSeconds: number;
   ratio: number;
   processRatio: number;
+  readingRatio: number;
   load: string;
 }
 
 const ADOPT_ARGS = ['adopt', '-A', '--kind', 'TrainingJob', '--method', 'annotation'];
 const CREATE_QUERY = 'fieldManager=kubectl-sagemaker-migrate&fieldValidation=Strict';
 const BARE_PROCESS = path.join(path.dirname(new URL(import.meta.url).pathname), 'bench-bare-process.ts');
+/** The lists adopt's duplicate guard and plan need whole before the first create, each one page from the watch cache as adopt reads them. */
+const GUARD_READS = [
+  `/apis/sagemaker.aws.amazon.com/v1/trainingjobs?limit=${WHOLE_LIST_AT_MOST}`,
+  `/apis/sagemaker.services.k8s.aws/v1alpha1/trainingjobs?limit=${WHOLE_LIST_AT_MOST}`,
+];
 
 function createPath(manifest: KubeObject): string {
   return `/apis/sagemaker.services.k8s.aws/v1alpha1/namespaces/${manifest.metadata.namespace!}/trainingjobs?${CREATE_QUERY}`;
@@ -56,10 +65,11 @@ async function bareCreates(kubeConfig: KubeConfig, manifests: KubeObject[], conc
 }
 
 /**
- * Seconds for the bare client started as a process of the plugin's Node runtime to create every manifest, from its
- * start to its exit, timed as adopt is. Its input (credentials included) is written untimed, readable by the owner only.
+ * Seconds for the bare client started as a process of the plugin's Node runtime to create every manifest (after
+ * reading `reads`, when given), from its start to its exit, timed as adopt is. Its input (credentials included) is
+ * written untimed, readable by the owner only.
  */
-async function bareCreatesAsProcess(kubeConfig: KubeConfig, manifests: KubeObject[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+async function bareCreatesAsProcess(kubeConfig: KubeConfig, manifests: KubeObject[], concurrency: number, env: NodeJS.ProcessEnv, reads: string[] = []): Promise<number> {
   const { server, tls, headers } = await bareConnection(kubeConfig);
   const pem = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
   const directory = mkdtempSync(path.join(tmpdir(), 'smm-bench-bare-'));
@@ -67,7 +77,7 @@ async function bareCreatesAsProcess(kubeConfig: KubeConfig, manifests: KubeObjec
   try {
     const input = {
       server,
-      ca: pem(tls.ca), cert: pem(tls.cert), key: pem(tls.key), headers, concurrency,
+      ca: pem(tls.ca), cert: pem(tls.cert), key: pem(tls.key), headers, concurrency, reads,
       creates: manifests.map((manifest) => ({ path: createPath(manifest), body: JSON.stringify(manifest) })),
     };
     writeFileSync(inputPath, JSON.stringify(input), { mode: 0o600 });
@@ -97,23 +107,25 @@ export async function seedAdoptBackground(client: KubeClient, count: number, nam
 
 /**
  * One round: times the bare client creating the manifests adopt would create for `count` freshly seeded old jobs
- * (taken untimed from `adopt --dry-run=client`), in the bench's process and again started as a process of its own,
- * and a plain `adopt` (no --wait) of another `count` at the same concurrency, checking that each side created one
- * ACK object per old object; each set is removed afterwards, untimed. The order of the three sides turns by one each
+ * (taken untimed from `adopt --dry-run=client`), in the bench's process, again started as a process of its own, and
+ * once more as a process that first reads the whole cluster's old and ACK TrainingJobs (the reads adopt cannot
+ * skip), and a plain `adopt` (no --wait) of another `count` at the same concurrency, checking that each side created
+ * one ACK object per old object; each set is removed afterwards, untimed. The order of the sides turns by one each
  * round, so that none always follows another's removals; each side starts once the control plane is quiet
  * (`quiet`), not while it still works off the seeding.
  */
 export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.ProcessEnv, sizes: { count: number; namespaces: number; concurrency: number }, round: number, quiet: () => Promise<number>): Promise<AdoptFloorRound> {
   const prefix = `adopt${round}`;
   const load = loadAverage();
-  const timeBare = (asProcess: boolean) => async (): Promise<number> => {
-    const side = asProcess ? 'bare-process' : 'bare';
+  const timeBare = (side: 'bare' | 'bare-process' | 'bare-reading') => async (): Promise<number> => {
     log(`round ${round}: seeding ${sizes.count} old TrainingJobs in ${sizes.namespaces} namespaces for the ${side} client`);
     const bareSet = await seed(client, `${prefix}-${side}`, sizes.count, sizes.namespaces, { adopted: false, status: true });
     const manifests = manifestsOfDryRun(env);
     if (manifests.length !== sizes.count) throw new Error(`adopt --dry-run=client made ${manifests.length} manifests for ${sizes.count} old objects`);
     log(`round ${round}: control plane quiet after ${(await quiet()).toFixed(1)}s`);
-    const seconds = asProcess ? await bareCreatesAsProcess(kubeConfig, manifests, sizes.concurrency, env) : await bareCreates(kubeConfig, manifests, sizes.concurrency);
+    const seconds = side === 'bare'
+      ? await bareCreates(kubeConfig, manifests, sizes.concurrency)
+      : await bareCreatesAsProcess(kubeConfig, manifests, sizes.concurrency, env, side === 'bare-reading' ? GUARD_READS : []);
     if ((await ackObjectsIn(client, bareSet.namespaces)) !== sizes.count) throw new Error(`the ${side} client did not create every ACK object`);
     await removeSet(client, kubeConfig, bareSet.jobs, sizes.concurrency);
     return seconds;
@@ -127,17 +139,18 @@ export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig
     await removeSet(client, kubeConfig, adoptSet.jobs, sizes.concurrency);
     return seconds;
   };
-  const sides = [timeBare(false), timeAdopt, timeBare(true)];
+  const sides = [timeBare('bare'), timeAdopt, timeBare('bare-process'), timeBare('bare-reading')];
   const seconds: number[] = [];
   for (let step = 0; step < sides.length; step += 1) {
     const index = (step + round - 1) % sides.length;
     seconds[index] = await sides[index]!();
   }
-  const [bareSeconds, adoptSeconds, bareProcessSeconds] = seconds as [number, number, number];
+  const [bareSeconds, adoptSeconds, bareProcessSeconds, bareReadingSeconds] = seconds as [number, number, number, number];
   const ratio = adoptSeconds / bareSeconds;
   const processRatio = adoptSeconds / bareProcessSeconds;
-  log(`round ${round}: bare creates ${bareSeconds.toFixed(2)}s, as a process ${bareProcessSeconds.toFixed(2)}s, adopt ${adoptSeconds.toFixed(2)}s: ${ratio.toFixed(2)}x, ${processRatio.toFixed(2)}x (load ${load})`);
-  return { bareSeconds, bareProcessSeconds, adoptSeconds, ratio, processRatio, load };
+  const readingRatio = adoptSeconds / bareReadingSeconds;
+  log(`round ${round}: bare creates ${bareSeconds.toFixed(2)}s, as a process ${bareProcessSeconds.toFixed(2)}s, reading first ${bareReadingSeconds.toFixed(2)}s, adopt ${adoptSeconds.toFixed(2)}s: ${ratio.toFixed(2)}x, ${processRatio.toFixed(2)}x, ${readingRatio.toFixed(2)}x (load ${load})`);
+  return { bareSeconds, bareProcessSeconds, bareReadingSeconds, adoptSeconds, ratio, processRatio, readingRatio, load };
 }
 
 export interface AdoptScaleFigures {

@@ -3,8 +3,11 @@
 // and exits 0 once every answer was 201. Started fresh for each timing, as the plugin always is, so that both
 // sides pay a process start and an unwarmed HTTP stack; the in-process bare client of bench-adopt.ts pays neither
 // after its first round.
+// With `reads`, it first asks for those lists all at once and reads their answers to the end without parsing them:
+// the API server's share of the reads adopt cannot create without (its duplicate guard reads every old and ACK
+// object), for the floor that counts them.
 // It imports Node's own modules only (not bench-floor.ts's `send`), so that its start-up is a bare process's.
-// Input (argv[2], a JSON file): { server, ca, cert, key, headers, concurrency, creates: [{ path, body }] }.
+// Input (argv[2], a JSON file): { server, ca, cert, key, headers, concurrency, reads?: [path], creates: [{ path, body }] }.
 
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ interface BareInput {
   key?: string;
   headers: Record<string, string>;
   concurrency: number;
+  reads?: string[];
   creates: Array<{ path: string; body: string }>;
 }
 
@@ -35,6 +39,16 @@ function create(path: string, body: string): Promise<void> {
   });
 }
 
+function read(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    https.get(`${input.server}${path}`, { agent, headers: { ...input.headers, Accept: 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`GET ${path}: ${response.statusCode}`))));
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
 let next = 0;
 const worker = async (): Promise<void> => {
   while (next < input.creates.length) {
@@ -44,6 +58,7 @@ const worker = async (): Promise<void> => {
 };
 
 try {
+  await Promise.all((input.reads ?? []).map(read));
   await Promise.all(Array.from({ length: input.concurrency }, worker));
   agent.destroy();
 } catch (error) {
