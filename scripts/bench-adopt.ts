@@ -39,8 +39,12 @@ const GUARD_READS = [
   `/apis/sagemaker.services.k8s.aws/v1alpha1/trainingjobs?limit=${WHOLE_LIST_AT_MOST}`,
 ];
 
-function createPath(manifest: KubeObject): string {
-  return `/apis/sagemaker.services.k8s.aws/v1alpha1/namespaces/${manifest.metadata.namespace!}/trainingjobs?${CREATE_QUERY}`;
+/** Each manifest as the bare clients send it: the path adopt posts to, and the body. */
+function createsOf(manifests: KubeObject[]): Array<{ path: string; body: string }> {
+  return manifests.map((manifest) => ({
+    path: `/apis/sagemaker.services.k8s.aws/v1alpha1/namespaces/${manifest.metadata.namespace!}/trainingjobs?${CREATE_QUERY}`,
+    body: JSON.stringify(manifest),
+  }));
 }
 
 /** The manifests adopt would create for what the cluster holds now, as `adopt --dry-run=client -o json` prints them. */
@@ -53,7 +57,7 @@ function manifestsOfDryRun(env: NodeJS.ProcessEnv): KubeObject[] {
 /** Seconds for the bare client to create every manifest, one POST each. */
 async function bareCreates(kubeConfig: KubeConfig, manifests: KubeObject[], concurrency: number): Promise<number> {
   const { server, agent, headers } = await bareAgent(kubeConfig, concurrency);
-  const creates = manifests.map((manifest) => ({ path: createPath(manifest), body: JSON.stringify(manifest) }));
+  const creates = createsOf(manifests);
   const started = process.hrtime.bigint();
   await inParallel(creates, concurrency, async ({ path: createAt, body }) => {
     const status = await send(server, agent, headers, 'POST', createAt, body, 'application/json');
@@ -78,7 +82,7 @@ async function bareCreatesAsProcess(kubeConfig: KubeConfig, manifests: KubeObjec
     const input = {
       server,
       ca: pem(tls.ca), cert: pem(tls.cert), key: pem(tls.key), headers, concurrency, reads,
-      creates: manifests.map((manifest) => ({ path: createPath(manifest), body: JSON.stringify(manifest) })),
+      creates: createsOf(manifests),
     };
     writeFileSync(inputPath, JSON.stringify(input), { mode: 0o600 });
     return timed(runtimeBinary(runtimePackage()), [BARE_PROCESS, inputPath], env);

@@ -26,12 +26,15 @@ interface BareInput {
 const input = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as BareInput;
 const agent = new https.Agent({ keepAlive: true, maxSockets: input.concurrency, ca: input.ca, cert: input.cert, key: input.key });
 
-function create(path: string, body: string): Promise<void> {
+/** One request whose answer is read to its end unparsed; anything but `expected` fails the run. */
+function exchange(method: 'GET' | 'POST', path: string, expected: number, body?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const headers = { ...input.headers, Accept: 'application/json', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
-    const request = https.request(`${input.server}${path}`, { method: 'POST', agent, headers }, (response) => {
+    const headers = body === undefined
+      ? { ...input.headers, Accept: 'application/json' }
+      : { ...input.headers, Accept: 'application/json', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+    const request = https.request(`${input.server}${path}`, { method, agent, headers }, (response) => {
       response.resume();
-      response.on('end', () => (response.statusCode === 201 ? resolve() : reject(new Error(`POST ${path}: ${response.statusCode}`))));
+      response.on('end', () => (response.statusCode === expected ? resolve() : reject(new Error(`${method} ${path}: ${response.statusCode}`))));
       response.on('error', reject);
     });
     request.on('error', reject);
@@ -39,26 +42,16 @@ function create(path: string, body: string): Promise<void> {
   });
 }
 
-function read(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    https.get(`${input.server}${path}`, { agent, headers: { ...input.headers, Accept: 'application/json' } }, (response) => {
-      response.resume();
-      response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`GET ${path}: ${response.statusCode}`))));
-      response.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
 let next = 0;
 const worker = async (): Promise<void> => {
   while (next < input.creates.length) {
     const { path, body } = input.creates[next++]!;
-    await create(path, body);
+    await exchange('POST', path, 201, body);
   }
 };
 
 try {
-  await Promise.all((input.reads ?? []).map(read));
+  await Promise.all((input.reads ?? []).map((path) => exchange('GET', path, 200)));
   await Promise.all(Array.from({ length: input.concurrency }, worker));
   agent.destroy();
 } catch (error) {
