@@ -75,7 +75,7 @@ export function adoptedAckTrainingJobStatus(name: string): Record<string, unknow
 }
 
 /** An old TrainingJob as `kubectl apply` leaves it: the applied manifest is kept whole in an annotation. */
-function appliedOldTrainingJob(namespace: string, name: string): KubeObject {
+export function appliedOldTrainingJob(namespace: string, name: string): KubeObject {
   const object = oldTrainingJob(namespace, name, name);
   const applied = JSON.stringify({ ...object, metadata: { name, namespace } });
   return { ...object, metadata: { ...object.metadata, annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `${applied}\n` } } };

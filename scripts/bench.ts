@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick | --floor | --scale | --startup]`: performance figures on the real control plane,
+// `npm run bench [-- --quick | --floor | --scale | --startup | --core]`: performance figures on the real control plane,
 // measured, never asserted. Without a mode:
 //   1. cleanup: AWS's documented kubectl/jq loop vs `kubectl sagemaker-migrate cleanup --yes`, same objects, reseeded
 //   2. adopt --wait with the ADOPTION SIMULATOR (simulated AWS + ACK): time and the plugin's requests per object
@@ -7,7 +7,8 @@
 // and the last line is `cleanup speedup vs documented loop: X`. `--floor` times cleanup against a bare client making
 // only the two writes per object (last line `cleanup vs bare-writes floor: X`); `--scale` runs plan, status and
 // cleanup over 50,000 objects; `--startup` measures only start-up, without a control plane, and ends with the two
-// start-up ratios. Every mode but --quick updates its rows of docs/benchmarks.md.
+// start-up ratios; `--core` times each command's decisions over one namespace of 5,000 and of 50,000 objects, without
+// a control plane. Every mode but --quick updates its rows of docs/benchmarks.md.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,10 +24,11 @@ import { RUNTIME_NODE_VERSION } from './build.ts';
 import { floorRound } from './bench-floor.ts';
 import { measureScale, type ScaleRun } from './bench-scale.ts';
 import { adoptedAckTrainingJob, loadAverage, log, remaining, seed, settle, timed } from './bench-seed.ts';
+import { describeCore } from './bench-core.ts';
 import { describeStartup, measureStartup } from './bench-startup.ts';
 
 const quick = process.argv.includes('--quick');
-const mode = process.argv.includes('--floor') ? 'floor' : process.argv.includes('--scale') ? 'scale' : process.argv.includes('--startup') ? 'startup' : 'suite';
+const mode = process.argv.includes('--floor') ? 'floor' : process.argv.includes('--scale') ? 'scale' : process.argv.includes('--startup') ? 'startup' : process.argv.includes('--core') ? 'core' : 'suite';
 const sizes = quick
   ? { cleanup: 200, cleanupNamespaces: 4, adopt: 50, rss: 1000, startupRuns: 5 }
   : { cleanup: 2000, cleanupNamespaces: 20, adopt: 500, rss: 10_000, startupRuns: 15 };
@@ -42,6 +44,7 @@ interface Outcome {
 
 async function main(): Promise<void> {
   if (mode === 'startup') return startupAlone();
+  if (mode === 'core') return coreAlone();
   if (mode === 'suite' && !existsSync('/usr/bin/jq')) throw new Error('the documented loop needs jq: apt-get install -y jq');
   const controlPlane = await startEnvironment(prepareAssets(log), 'current', log);
   try {
@@ -186,6 +189,13 @@ function startupAlone(): void {
   process.stdout.write(`${startup.row}\n${startup.ratios.join('\n')}\n`);
 }
 
+/** The decisions alone, on objects made in memory: no control plane. */
+function coreAlone(): void {
+  const core = quick ? describeCore(500, 5000) : describeCore(5000, 50_000);
+  if (!quick) writeReport({ core: core.row });
+  process.stdout.write(`${core.row}\n${core.lastLine}\n`);
+}
+
 /**
  * Replaces this run's rows of the figures table in docs/benchmarks.md and keeps the others, each row with the day,
  * machine and load it was measured with; the analysis below the marker is written by people and kept as it is.
@@ -206,9 +216,9 @@ function writeReport(results: Record<string, string>): void {
   const lines = [
     '# Benchmarks',
     '',
-    'Figures from `npm run bench` (`--floor`, `--scale`, `--startup`: see the analysis), each with the day, machine',
-    'and 1-minute load average it was measured with. The tools run on Node 20; the plugin is the bundled binary with',
-    `Node ${RUNTIME_NODE_VERSION.split('.')[0]} inside.`,
+    'Figures from `npm run bench` (`--floor`, `--scale`, `--startup`, `--core`: see the analysis), each with the day,',
+    'machine and 1-minute load average it was measured with. The tools run on Node 20; the plugin is the bundled',
+    `binary with Node ${RUNTIME_NODE_VERSION.split('.')[0]} inside.`,
     '',
     '| measure | result | measured on |',
     '|---|---|---|',

@@ -119,7 +119,8 @@ async function clean(session: Session, args: CleanupArgs, terminal: Terminal, de
       `Remove ${toDelete.length} old object(s) from context ${session.config.contextName}? Each is backed up to ${backupDirectory} first.`,
     );
     items = await refresh(items);
-    const keptNow = items.filter((item) => item.verdict.action === 'keep' && !kept.includes(item));
+    const keptBefore = new Set(kept);
+    const keptNow = items.filter((item) => item.verdict.action === 'keep' && !keptBefore.has(item));
     for (const item of keptNow) terminal.warn(`${item.source.namespace}/${reference(item)} kept after all: ${item.verdict.reason}`);
     toDelete = items.filter((item) => item.verdict.action === 'delete');
     kept = items.filter((item) => item.verdict.action === 'keep');

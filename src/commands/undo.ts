@@ -80,9 +80,10 @@ export async function runUndo(args: UndoArgs): Promise<void> {
 }
 
 async function printMachine(args: UndoArgs, items: UndoItem[], outcomes: UndoOutcome[]): Promise<void> {
+  const outcomeByUid = new Map(outcomes.map((outcome) => [outcome.item.object.metadata.uid, outcome]));
   const machine = await machineOutput({
     items: items.map((item) => {
-      const outcome = outcomes.find((candidate) => candidate.item.object.metadata.uid === item.object.metadata.uid);
+      const outcome = outcomeByUid.get(item.object.metadata.uid);
       return { kind: item.object.kind, namespace: item.object.metadata.namespace, name: item.object.metadata.name, action: item.action, reason: item.reason, ...(outcome ? { result: outcome.result } : {}) };
     }),
   }, args.output, args.jq);

@@ -5,7 +5,7 @@ import { stringAt } from '../../kube/objects.ts';
 import { ACK_ANNOTATIONS, ACK_KINDS } from '../model/ack-kinds.ts';
 import { observeAnnotationTarget, type AdoptionState } from '../model/adoption-state.ts';
 import type { Inventory } from '../discovery/inventory.ts';
-import { originOf } from '../model/origin.ts';
+import { AdoptedResourceMakers, originOf } from '../model/origin.ts';
 import { sourceRef, type MigrationPlan } from '../plan/plan.ts';
 
 export interface StatusTarget {
@@ -98,9 +98,10 @@ export function buildStatus(plan: MigrationPlan, inventory: Inventory): StatusRe
  */
 function migratedRows(inventory: Inventory, presentSources: Set<string>): StatusRow[] {
   const bySource = new Map<string, StatusTarget[]>();
+  const makers = new AdoptedResourceMakers(inventory.adoptedResources);
   for (const object of inventory.ackObjects) {
     if (inventory.scopeNamespace !== undefined && object.metadata.namespace !== inventory.scopeNamespace) continue;
-    const origin = originOf(object, inventory.adoptedResources);
+    const origin = originOf(object, makers);
     if (!origin?.madeByThisTool) continue;
     const sources = origin.sources.length > 0 ? origin.sources : [UNKNOWN_SOURCE];
     if (sources.some((source) => presentSources.has(source))) continue;

@@ -13,7 +13,7 @@ import { comparisonFor, needsAwsCheck, refreshOperations } from '../model/aws-dr
 import { ownersOf } from '../model/ownership.ts';
 import type { Inventory } from '../discovery/inventory.ts';
 import { OLD_KINDS } from '../model/kinds.ts';
-import { originOf, regionlessKey, type Origin } from '../model/origin.ts';
+import { AdoptedResourceMakers, originOf, regionlessKey, type Origin } from '../model/origin.ts';
 import { sourceRef, type DeletionPolicy } from '../plan/plan.ts';
 import { targetsOf } from '../model/targets.ts';
 
@@ -47,10 +47,11 @@ export interface HandoverDecision {
 export function decideHandover(inventory: Inventory): HandoverDecision {
   const present = new Set(inventory.oldObjects.map((object) => sourceRef(object.kind, object.metadata.namespace, object.metadata.name)));
   const standingFor = oldObjectsByAwsIdentity(inventory.oldObjects);
+  const makers = new AdoptedResourceMakers(inventory.adoptedResources);
   const items = inventory.ackObjects
     .filter((object) => inventory.scopeNamespace === undefined || object.metadata.namespace === inventory.scopeNamespace)
     .flatMap((object): HandoverItem[] => {
-      const origin = originOf(object, inventory.adoptedResources);
+      const origin = originOf(object, makers);
       if (!origin?.madeByThisTool) return [];
       if (object.metadata.annotations?.[ACK_ANNOTATIONS.readOnly] === 'true') return [{ object, kind: origin.kind, ...decide(object, origin, present, standingFor) }];
       // Not read-only while its old objects remain: the overlap ended without handover (a GitOps sync or an edit

@@ -20,23 +20,41 @@ function splitSources(text: string | undefined): string[] {
   return (text ?? '').split(', ').filter(Boolean);
 }
 
-/** The AdoptedResource whose spec.kubernetes names this object, if any. */
-export function adoptedResourceFor(object: KubeObject, adoptedResources: readonly KubeObject[]): KubeObject | undefined {
-  const group = object.apiVersion.split('/')[0];
-  return adoptedResources.find(
-    (candidate) =>
-      stringAt(candidate, 'spec.kubernetes.group') === group &&
-      stringAt(candidate, 'spec.kubernetes.kind') === object.kind &&
-      (stringAt(candidate, 'spec.kubernetes.metadata.name') ?? candidate.metadata.name) === object.metadata.name &&
-      (stringAt(candidate, 'spec.kubernetes.metadata.namespace') ?? candidate.metadata.namespace) === object.metadata.namespace,
-  );
+/**
+ * AdoptedResources by the object each names (spec.kubernetes, or the AdoptedResource's own name and namespace), so
+ * that finding the maker of each of tens of thousands of ACK objects is one lookup, not a search of every
+ * AdoptedResource. Where two name the same object, the first listed is its maker.
+ */
+export class AdoptedResourceMakers {
+  private readonly byTarget = new Map<string, KubeObject>();
+
+  constructor(adoptedResources: readonly KubeObject[]) {
+    for (const candidate of adoptedResources) {
+      const key = targetOfKey(
+        stringAt(candidate, 'spec.kubernetes.group'),
+        stringAt(candidate, 'spec.kubernetes.kind'),
+        stringAt(candidate, 'spec.kubernetes.metadata.namespace') ?? candidate.metadata.namespace,
+        stringAt(candidate, 'spec.kubernetes.metadata.name') ?? candidate.metadata.name,
+      );
+      if (!this.byTarget.has(key)) this.byTarget.set(key, candidate);
+    }
+  }
+
+  /** The AdoptedResource whose spec.kubernetes names this object, if any. */
+  makerOf(object: KubeObject): KubeObject | undefined {
+    return this.byTarget.get(targetOfKey(object.apiVersion.split('/')[0], object.kind, object.metadata.namespace, object.metadata.name));
+  }
 }
 
-export function originOf(object: KubeObject, adoptedResources: readonly KubeObject[]): Origin | undefined {
+function targetOfKey(group: string | undefined, kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
+  return JSON.stringify([group ?? null, kind ?? null, namespace ?? null, name ?? null]);
+}
+
+export function originOf(object: KubeObject, makers: AdoptedResourceMakers): Origin | undefined {
   const kind = ackKindByGroupKind(object.apiVersion.split('/')[0] ?? '', object.kind);
   if (!kind) return undefined;
   const ownLabel = object.metadata.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY_LABEL['app.kubernetes.io/managed-by'];
-  const maker = adoptedResourceFor(object, adoptedResources);
+  const maker = makers.makerOf(object);
   const makerIsOurs = maker?.metadata.labels?.['app.kubernetes.io/managed-by'] === MANAGED_BY_LABEL['app.kubernetes.io/managed-by'];
   const sources = splitSources(object.metadata.annotations?.[SOURCES_ANNOTATION] ?? maker?.metadata.annotations?.[SOURCES_ANNOTATION]);
   let expected = parseAdoptionFields(object.metadata.annotations?.[ACK_ANNOTATIONS.adoptionFields]);

@@ -10,7 +10,7 @@ import { ACK_ANNOTATIONS, ackFinalizer, type AckKind, ADOPTED_RESOURCE_TYPE, MAN
 import { installsFor } from '../discovery/controller-checks.ts';
 import type { AckControllerInstall } from '../discovery/controllers.ts';
 import type { Inventory } from '../discovery/inventory.ts';
-import { adoptedResourceFor, originOf } from '../model/origin.ts';
+import { AdoptedResourceMakers, originOf } from '../model/origin.ts';
 import { sourceRef } from '../plan/plan.ts';
 
 export type UndoAction = 'remove' | 'keep' | 'refuse';
@@ -43,15 +43,16 @@ export function decideUndo(inventory: Inventory): UndoItem[] {
   const present = new Set(inventory.oldObjects.map((object) => sourceRef(object.kind, object.metadata.namespace, object.metadata.name)));
   const items: UndoItem[] = [];
   const makersUsed = new Set<string>();
+  const makers = new AdoptedResourceMakers(inventory.adoptedResources);
   for (const object of inventory.ackObjects.filter((candidate) => inScope(candidate, inventory))) {
-    const origin = originOf(object, inventory.adoptedResources);
+    const origin = originOf(object, makers);
     if (!origin) continue;
     const type = origin.kind;
     if (!origin.madeByThisTool) {
       items.push({ object, type, kind: origin.kind, action: 'keep', reason: 'not made by this tool' });
       continue;
     }
-    const maker = adoptedResourceFor(object, inventory.adoptedResources);
+    const maker = makers.makerOf(object);
     if (maker && ours(maker)) makersUsed.add(`${maker.metadata.namespace}/${maker.metadata.name}`);
     const base = { object, type, kind: origin.kind, ...(maker && ours(maker) ? { maker } : {}) };
     if (origin.sources.length === 0) {
