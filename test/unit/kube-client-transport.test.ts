@@ -5,12 +5,15 @@
 // Seen red: with the next page asked for only after the caller came back (the prefetch test times out waiting for
 // it), with the early-stop guard removed (ava fails on the unhandled rejection), with a cut-off answer taken as
 // complete (the create resolves after one request), and with small lists paged on (the whole list is never asked).
+// A large cluster-wide list is read namespace by namespace (each from the watch cache) when its namespaces hold enough
+// objects, and pages on when they do not, when namespaces cannot be listed, or when one revision is asked for: seen
+// red with the split turned off (the namespaces are never read) and with it made unconditional (listAll splits).
 
 import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { FIRST_PAGE_SIZE, KubeClient, PAGE_SIZE, WHOLE_LIST_AT_MOST } from '../../src/kube/client.ts';
+import { FIRST_PAGE_SIZE, KubeClient, OBJECTS_PER_NAMESPACE_TO_SPLIT, PAGE_SIZE, WHOLE_LIST_AT_MOST } from '../../src/kube/client.ts';
 import { ForbiddenError } from '../../src/errors.ts';
 import type { ResourceType } from '../../src/kube/objects.ts';
 
@@ -108,6 +111,63 @@ test('a list its first page shows to be small is read again whole (from the watc
     t.deepEqual(large.map((object) => object.metadata.name), ['x', 'y', 'z']);
     t.deepEqual(limitsOf(scripted.requests), [String(FIRST_PAGE_SIZE), String(PAGE_SIZE)]);
     t.true(scripted.requests[1]!.includes('continue=more'));
+  } finally {
+    await scripted.close();
+  }
+});
+
+/**
+ * A cluster of WHOLE_LIST_AT_MOST + 2 widgets: cluster-wide, a first page then one more by continue; in namespaces
+ * `a` and `b`, their own widgets; the namespaces themselves as `namespaces` says (a 403 when undefined).
+ */
+async function clusterOfWidgets(namespaces: string[] | undefined) {
+  return scriptedServer((request, response) => {
+    const url = new URL(request.url!, 'http://scripted');
+    if (url.pathname === '/api/v1/namespaces') {
+      if (!namespaces) return answer(response, 403, JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Forbidden', message: 'namespaces is forbidden', code: 403 }));
+      return answer(response, 200, page(namespaces));
+    }
+    if (url.pathname === '/apis/example.com/v1/widgets') return answer(response, 200, url.searchParams.get('continue') ? page(['z']) : page(['x'], 'more', WHOLE_LIST_AT_MOST + 1));
+    if (url.pathname === '/apis/example.com/v1/namespaces/a/widgets') return answer(response, 200, page(['a1', 'a2']));
+    if (url.pathname === '/apis/example.com/v1/namespaces/b/widgets') return answer(response, 200, page(['b1']));
+    answer(response, 200, page([]));
+  });
+}
+
+const pathsOf = (requests: string[]): string[] => requests.map((line) => new URL(line.split(' ')[1]!, 'http://scripted').pathname);
+
+test('a large cluster-wide list is read namespace by namespace, each from the watch cache, when its namespaces hold enough objects', async (t) => {
+  const scripted = await clusterOfWidgets(['a', 'b']);
+  try {
+    const names: string[] = [];
+    for await (const object of scripted.client.list(WIDGETS)) names.push(object.metadata.name);
+    t.deepEqual(names, ['a1', 'a2', 'b1']);
+    t.deepEqual(pathsOf(scripted.requests), ['/apis/example.com/v1/widgets', '/api/v1/namespaces', '/apis/example.com/v1/namespaces/a/widgets', '/apis/example.com/v1/namespaces/b/widgets']);
+    t.false(scripted.requests.some((line) => line.includes('continue=')));
+  } finally {
+    await scripted.close();
+  }
+});
+
+test('a large cluster-wide list pages on when its namespaces hold few objects each, when namespaces cannot be listed, or when one revision is asked for', async (t) => {
+  const manyNamespaces = Array.from({ length: Math.ceil((WHOLE_LIST_AT_MOST + 2) / OBJECTS_PER_NAMESPACE_TO_SPLIT) + 1 }, (_, index) => `ns-${index}`);
+  for (const [why, namespaces] of [['few per namespace', manyNamespaces], ['namespaces forbidden', undefined]] as const) {
+    const scripted = await clusterOfWidgets(namespaces ? [...namespaces] : undefined);
+    try {
+      const names: string[] = [];
+      for await (const object of scripted.client.list(WIDGETS)) names.push(object.metadata.name);
+      t.deepEqual(names, ['x', 'z'], why);
+      t.deepEqual(pathsOf(scripted.requests), ['/apis/example.com/v1/widgets', '/api/v1/namespaces', '/apis/example.com/v1/widgets'], why);
+      t.true(scripted.requests[2]!.includes('continue=more'), why);
+    } finally {
+      await scripted.close();
+    }
+  }
+  const scripted = await clusterOfWidgets(['a', 'b']);
+  try {
+    const snapshot = await scripted.client.listSnapshot(WIDGETS);
+    t.deepEqual(snapshot.items.map((object) => object.metadata.name), ['x', 'z']);
+    t.deepEqual(pathsOf(scripted.requests), ['/apis/example.com/v1/widgets', '/apis/example.com/v1/widgets']);
   } finally {
     await scripted.close();
   }
