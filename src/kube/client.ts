@@ -32,6 +32,8 @@ export interface ListOptions {
   fieldSelector?: string | undefined;
   /** Objects per page; by default FIRST_PAGE_SIZE then PAGE_SIZE, with lists of up to WHOLE_LIST_AT_MOST read again whole. */
   pageSize?: number;
+  /** Told once how many objects the list holds, when its first page says (not with a label selector, which hides it). */
+  onSize?: (objects: number) => void;
 }
 
 /**
@@ -136,7 +138,8 @@ export class KubeClient {
         const page = JSON.parse((await next) || '{}') as Page;
         const continueToken = page.metadata?.continue || undefined;
         const remaining = page.metadata?.remainingItemCount;
-        const total = remaining === undefined ? undefined : (page.items?.length ?? 0) + remaining;
+        const total = !continueToken ? page.items?.length ?? 0 : remaining === undefined ? undefined : (page.items?.length ?? 0) + remaining;
+        if (firstPage && total !== undefined) options.onSize?.(total);
         if (firstPage && continueToken && options.pageSize === undefined && total !== undefined && total <= WHOLE_LIST_AT_MOST) {
           // Read again whole, from the cache, rather than page on through etcd; this first page is dropped unseen.
           firstPage = false;
@@ -149,7 +152,7 @@ export class KubeClient {
         if (namespaces) {
           // Each namespace is a list of its own, read from the cache; this first page is dropped unseen.
           next = undefined;
-          for (const namespace of namespaces) yield* this.pages(type, { ...options, namespace });
+          for (const namespace of namespaces) yield* this.pages(type, { ...options, namespace, onSize: undefined });
           return;
         }
         firstPage = false;

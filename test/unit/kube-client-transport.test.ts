@@ -8,6 +8,7 @@
 // A large cluster-wide list is read namespace by namespace (each from the watch cache) when its namespaces hold enough
 // objects, and pages on when they do not, when namespaces cannot be listed, or when one revision is asked for: seen
 // red with the split turned off (the namespaces are never read) and with it made unconditional (listAll splits).
+// A list tells its size once, from its first page, so that discovery never holds a cluster it knows to be large.
 
 import test from 'ava';
 import http from 'node:http';
@@ -146,6 +147,27 @@ test('a large cluster-wide list is read namespace by namespace, each from the wa
     t.false(scripted.requests.some((line) => line.includes('continue=')));
   } finally {
     await scripted.close();
+  }
+});
+
+test('a list tells its size once, from its first page: whole, re-read, paged on or split by namespace', async (t) => {
+  const sizes: number[] = [];
+  const onSize = (objects: number): void => void sizes.push(objects);
+  const split = await clusterOfWidgets(['a', 'b']);
+  try {
+    for await (const _object of split.client.list(WIDGETS, { onSize })) continue;
+    t.deepEqual(sizes, [WHOLE_LIST_AT_MOST + 2]);
+  } finally {
+    await split.close();
+  }
+  sizes.length = 0;
+  const paged = await clusterOfWidgets(undefined);
+  try {
+    for await (const _object of paged.client.list(WIDGETS, { onSize })) continue;
+    for await (const _object of paged.client.list(WIDGETS, { namespace: 'a', onSize })) continue;
+    t.deepEqual(sizes, [WHOLE_LIST_AT_MOST + 2, 2]);
+  } finally {
+    await paged.close();
   }
 });
 

@@ -136,18 +136,25 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
   const holders = new Map<ResourceType, Set<string>>();
   let held: Pick<Inventory, 'oldObjects' | 'ackObjects' | 'adoptedResources'> | undefined = { oldObjects: [], ackObjects: [], adoptedResources: [] };
   let count = 0;
+  /** Objects the lists' first pages announced: a cluster known to be too large is never held, not even in part. */
+  let announced = 0;
+  const letGo = (): void => {
+    held = undefined;
+    favourMemoryOverSpeed();
+  };
   /** Reads every object of a type once, linking it; returns the projected objects while the cluster is held whole. */
   const read = async (type: ResourceType, link: (object: KubeObject) => void, project: (object: KubeObject) => KubeObject, labelSelector?: string): Promise<KubeObject[]> => {
     const namespaces = new Set<string>();
     const kept: KubeObject[] = [];
-    for await (const object of client.list(type, { labelSelector })) {
+    const onSize = (objects: number): void => {
+      if (held && (announced += objects) > holdAtMost) letGo();
+    };
+    for await (const object of client.list(type, { labelSelector, onSize })) {
       link(object);
       namespaces.add(object.metadata.namespace ?? 'default');
-      if (held && (count += 1) > holdAtMost) {
-        held = undefined;
-        favourMemoryOverSpeed();
-      }
+      if (held && (count += 1) > holdAtMost) letGo();
       if (held) kept.push(project(object));
+      else if (kept.length > 0) kept.length = 0;
     }
     holders.set(type, namespaces);
     return held ? kept : [];
