@@ -140,13 +140,15 @@ export class KubeClient {
         const remaining = page.metadata?.remainingItemCount;
         const total = !continueToken ? page.items?.length ?? 0 : remaining === undefined ? undefined : (page.items?.length ?? 0) + remaining;
         if (firstPage && total !== undefined) options.onSize?.(total);
-        if (firstPage && continueToken && options.pageSize === undefined && total !== undefined && total <= WHOLE_LIST_AT_MOST) {
+        /** A first page of a list that goes on, whose length it tells: it may be read another way than by pages. */
+        const sizedAndGoingOn = firstPage && continueToken !== undefined && options.pageSize === undefined && total !== undefined;
+        if (sizedAndGoingOn && total <= WHOLE_LIST_AT_MOST) {
           // Read again whole, from the cache, rather than page on through etcd; this first page is dropped unseen.
           firstPage = false;
           next = fetchPage(undefined, WHOLE_LIST_AT_MOST);
           continue;
         }
-        const namespaces = firstPage && continueToken && splitByNamespace && options.pageSize === undefined && total !== undefined && type.namespaced && options.namespace === undefined
+        const namespaces = sizedAndGoingOn && splitByNamespace && type.namespaced && options.namespace === undefined
           ? await this.namespacesToSplitBy(total)
           : undefined;
         if (namespaces) {

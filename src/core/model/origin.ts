@@ -14,6 +14,8 @@ export interface Origin {
   expected: ExpectedIdentity;
   /** Made by this tool: its label, or an AdoptedResource of this tool's that names it. */
   madeByThisTool: boolean;
+  /** The AdoptedResource whose spec.kubernetes names it, if any. */
+  maker?: KubeObject;
 }
 
 function splitSources(text: string | undefined): string[] {
@@ -63,7 +65,7 @@ export function originOf(object: KubeObject, makers: AdoptedResourceMakers): Ori
     const additional = (maker.spec?.['aws'] as { additionalKeys?: Record<string, string> } | undefined)?.additionalKeys ?? {};
     if (nameOrID) expected = { ...additional, [kind.primaryField]: nameOrID };
   }
-  return { kind, sources, expected, madeByThisTool: ownLabel || makerIsOurs };
+  return { kind, sources, expected, madeByThisTool: ownLabel || makerIsOurs, ...(maker ? { maker } : {}) };
 }
 
 /** Region-less identity keys: comparing without the region errs on the side of "the same resource". */

@@ -52,7 +52,7 @@ export function decideUndo(inventory: Inventory): UndoItem[] {
       items.push({ object, type, kind: origin.kind, action: 'keep', reason: 'not made by this tool' });
       continue;
     }
-    const maker = makers.makerOf(object);
+    const { maker } = origin;
     if (maker && ours(maker)) makersUsed.add(`${maker.metadata.namespace}/${maker.metadata.name}`);
     const base = { object, type, kind: origin.kind, ...(maker && ours(maker) ? { maker } : {}) };
     if (origin.sources.length === 0) {
