@@ -90,11 +90,13 @@ async function floor(client: KubeClient, kubeConfig: KubeConfig, env: NodeJS.Pro
     const middle = medianOf(rounds);
     const middleAsProcess = medianOf(rounds.map((round) => ({ ratio: round.processRatio })));
     const middleReading = medianOf(rounds.map((round) => ({ ratio: round.readingRatio })));
+    const middleReadsAlone = medianOf(rounds.map((round) => ({ ratio: round.readsAloneRatio })));
     const each = rounds.map((round) => `${round.bareSeconds.toFixed(2)}s / ${round.bareProcessSeconds.toFixed(2)}s / ${round.bareReadingSeconds.toFixed(2)}s / ${round.adoptSeconds.toFixed(2)}s = ${round.ratio.toFixed(2)}, ${round.processRatio.toFixed(2)}, ${round.readingRatio.toFixed(2)} (load ${round.load})`).join('; ');
-    results['adopt floor'] = `${count} old TrainingJobs in ${namespaces} namespaces beside ${count} already adopted, ${FLOOR_CONCURRENCY} in flight, bare creates in the bench's process / the same started as a process (Node ${RUNTIME_NODE_VERSION.split('.')[0]}) / that process reading the cluster's old and ACK TrainingJobs first / adopt per round: ${each}; medians ${middle.ratio.toFixed(2)}x, ${middleAsProcess.ratio.toFixed(2)}x and ${middleReading.ratio.toFixed(2)}x the floor`;
+    results['adopt floor'] = `${count} old TrainingJobs in ${namespaces} namespaces beside ${count} already adopted, ${FLOOR_CONCURRENCY} in flight, bare creates in the bench's process / the same started as a process (Node ${RUNTIME_NODE_VERSION.split('.')[0]}) / that process reading the cluster's old and ACK TrainingJobs first / adopt per round: ${each}; medians ${middle.ratio.toFixed(2)}x, ${middleAsProcess.ratio.toFixed(2)}x and ${middleReading.ratio.toFixed(2)}x the floor; the reading process alone ${middleReadsAlone.ratio.toFixed(2)}x the bare creates`;
     lastLines.push(`adopt vs bare-creates floor: ${middle.ratio.toFixed(2)}`);
     lastLines.push(`adopt vs bare-creates floor, bare client started as a process: ${middleAsProcess.ratio.toFixed(2)}`);
     lastLines.push(`adopt vs bare reads-then-creates floor (the lists adopt must read, as a process): ${middleReading.ratio.toFixed(2)}`);
+    lastLines.push(`bare reads-then-creates vs bare-creates floor (what the reads alone cost, before adopt's own work): ${middleReadsAlone.ratio.toFixed(2)}`);
   }
   return { results, lastLine: lastLines.join('\n') };
 }
