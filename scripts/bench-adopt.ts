@@ -27,8 +27,6 @@ export interface AdoptFloorRound {
   ratio: number;
   processRatio: number;
   readingRatio: number;
-  /** The reading bare process against the bare creates: what the reads alone cost, before anything adopt does. */
-  readsAloneRatio: number;
   load: string;
 }
 
@@ -155,9 +153,8 @@ export async function adoptFloorRound(client: KubeClient, kubeConfig: KubeConfig
   const ratio = adoptSeconds / bareSeconds;
   const processRatio = adoptSeconds / bareProcessSeconds;
   const readingRatio = adoptSeconds / bareReadingSeconds;
-  const readsAloneRatio = bareReadingSeconds / bareSeconds;
   log(`round ${round}: bare creates ${bareSeconds.toFixed(2)}s, as a process ${bareProcessSeconds.toFixed(2)}s, reading first ${bareReadingSeconds.toFixed(2)}s, adopt ${adoptSeconds.toFixed(2)}s: ${ratio.toFixed(2)}x, ${processRatio.toFixed(2)}x, ${readingRatio.toFixed(2)}x (load ${load})`);
-  return { bareSeconds, bareProcessSeconds, bareReadingSeconds, adoptSeconds, ratio, processRatio, readingRatio, readsAloneRatio, load };
+  return { bareSeconds, bareProcessSeconds, bareReadingSeconds, adoptSeconds, ratio, processRatio, readingRatio, load };
 }
 
 export interface AdoptScaleFigures {

@@ -119,6 +119,7 @@ export function measureCore(method: Method, count: number): CoreStepTimes {
 
 /** The `core` row and the line `--core` ends with: each step's time at both sizes, and how its cost per object grew. */
 export function describeCore(small: number, large: number): { row: string; lastLine: string } {
+  // One untimed pass first, so that the first measured size is not also the one that pays for V8's compiling.
   measureCore('annotation', Math.min(small, 1000));
   let worst = { growth: 0, step: '', method: '' };
   const parts = (['annotation', 'adopted-resource'] as const).map((method) => {
