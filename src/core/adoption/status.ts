@@ -1,7 +1,7 @@
 // The status report (pure): every old object with its targets' adoption state, and ACK objects this tool made whose
 // old objects are already gone (cleaned up).
 
-import { stringAt } from '../../kube/objects.ts';
+import { compareNames, stringAt } from '../../kube/objects.ts';
 import { ACK_ANNOTATIONS, ACK_KINDS } from '../model/ack-kinds.ts';
 import { observeAnnotationTarget, type AdoptionState } from '../model/adoption-state.ts';
 import type { Inventory } from '../discovery/inventory.ts';
@@ -123,5 +123,5 @@ function migratedRows(inventory: Inventory, presentSources: Set<string>): Status
       bySource.set(source, list);
     }
   }
-  return [...bySource.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([source, targets]) => ({ source, oldObject: 'gone', targets }));
+  return [...bySource.entries()].sort(([a], [b]) => compareNames(a, b)).map(([source, targets]) => ({ source, oldObject: 'gone', targets }));
 }

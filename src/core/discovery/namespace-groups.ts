@@ -6,7 +6,7 @@
 // Links are made on AWS identities without their region: linking too much only makes a group larger. A run on
 // one namespace uses the same relations to keep only the other namespaces' ACK objects it can read.
 
-import { stringAt, type KubeObject } from '../../kube/objects.ts';
+import { compareNames, stringAt, type KubeObject } from '../../kube/objects.ts';
 import { identityOfAckObject, identityOfAdoptedResource, type ExistingIdentity } from '../model/adoption-state.ts';
 import type { Inventory } from './inventory.ts';
 import { HOSTING_DEPLOYMENT_OWNER_LABELS, oldKindOf } from '../model/kinds.ts';
@@ -111,7 +111,7 @@ export class NamespaceLinks {
       if (group) group.push(namespace);
       else byRoot.set(root, [namespace]);
     }
-    return [...byRoot.values()].sort((a, b) => a[0]!.localeCompare(b[0]!));
+    return [...byRoot.values()].sort((a, b) => compareNames(a[0]!, b[0]!));
   }
 }
 

@@ -1,7 +1,7 @@
 // Builds the migration plan (pure): every old object, the AWS resources it stands for, the ACK object that adopts
 // each resource exactly once, each one's current state, and what blocks adoption or cleanup.
 
-import { objectRef, stringAt, type KubeObject } from '../../kube/objects.ts';
+import { compareNames, objectRef, stringAt, type KubeObject } from '../../kube/objects.ts';
 import { ACK_KINDS, ADOPTED_RESOURCE_TYPE, type AckController, type AckKindName } from '../model/ack-kinds.ts';
 import {
   identityOfAckObject,
@@ -116,7 +116,7 @@ function sortSources(entries: SourceEntry[]): SourceEntry[] {
     (a, b) =>
       rank(a) - rank(b) ||
       OLD_KINDS.indexOf(a.kind) - OLD_KINDS.indexOf(b.kind) ||
-      objectRef(a.object).localeCompare(objectRef(b.object)),
+      compareNames(objectRef(a.object), objectRef(b.object)),
   );
 }
 
