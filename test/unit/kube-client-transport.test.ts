@@ -9,6 +9,8 @@
 // objects, and pages on when they do not, when namespaces cannot be listed, or when one revision is asked for: seen
 // red with the split turned off (the namespaces are never read) and with it made unconditional (listAll splits).
 // A list tells its size once, from its first page, so that discovery never holds a cluster it knows to be large.
+// A server URL with a path of its own (an API server behind a proxy) keeps it in every request: seen red with the
+// server's path dropped (the requests reach /apis/... instead).
 
 import test from 'ava';
 import http from 'node:http';
@@ -22,7 +24,7 @@ const WIDGETS: ResourceType = { group: 'example.com', version: 'v1', plural: 'wi
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse, index: number) => void;
 
-async function scriptedServer(handler: Handler): Promise<{ client: KubeClient; requests: string[]; close: () => Promise<void> }> {
+async function scriptedServer(handler: Handler, serverPath = ''): Promise<{ client: KubeClient; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
   const server = http.createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`);
@@ -31,7 +33,7 @@ async function scriptedServer(handler: Handler): Promise<{ client: KubeClient; r
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
-    clusters: [{ name: 'scripted', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    clusters: [{ name: 'scripted', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}${serverPath}`, skipTLSVerify: true }],
     users: [{ name: 'anyone', token: 'token' }],
     contexts: [{ name: 'scripted', cluster: 'scripted', user: 'anyone' }],
     currentContext: 'scripted',
@@ -257,3 +259,17 @@ for (const [name, send] of [
     }
   });
 }
+
+test('a server URL with a path of its own (an API server behind a proxy) keeps it, before each request\'s path and query', async (t) => {
+  const scripted = await scriptedServer((request, response) => answer(response, request.method === 'POST' ? 201 : 200, page(['a'])), '/k8s/clusters/c-1/');
+  try {
+    await scripted.client.create(WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a', namespace: 'ml' } });
+    await scripted.client.listAll(WIDGETS, { namespace: 'ml', labelSelector: 'app in (x,y)' });
+    t.deepEqual(scripted.requests, [
+      'POST /k8s/clusters/c-1/apis/example.com/v1/namespaces/ml/widgets?fieldManager=kubectl-sagemaker-migrate&fieldValidation=Strict',
+      `GET /k8s/clusters/c-1/apis/example.com/v1/namespaces/ml/widgets?limit=${FIRST_PAGE_SIZE}&labelSelector=app+in+%28x%2Cy%29`,
+    ]);
+  } finally {
+    await scripted.close();
+  }
+});
