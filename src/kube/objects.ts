@@ -82,21 +82,33 @@ export function findCondition(object: KubeObject, type: string): Condition | und
 
 /** Reads a string at a dotted path (`status.endpointName`), or undefined when absent or not a non-empty string. */
 export function stringAt(object: unknown, path: string): string | undefined {
-  let current: unknown = object;
-  for (const key of path.split('.')) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return typeof current === 'string' && current.length > 0 ? current : undefined;
+  const value = valueAt(object, path);
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 export function valueAt(object: unknown, path: string): unknown {
   let current: unknown = object;
-  for (const key of path.split('.')) {
+  for (const key of keysOf(path)) {
     if (typeof current !== 'object' || current === null) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return current;
+}
+
+/**
+ * The paths read are mostly the few dozen of the kinds tables, each read for every object: each is split once. Some
+ * are made of field names an annotation gives, so only the first PATHS_KEPT are kept.
+ */
+const PATH_KEYS = new Map<string, string[]>();
+const PATHS_KEPT = 256;
+
+function keysOf(path: string): string[] {
+  let keys = PATH_KEYS.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    if (PATH_KEYS.size < PATHS_KEPT) PATH_KEYS.set(path, keys);
+  }
+  return keys;
 }
 
 export function isKubeObject(value: unknown): value is KubeObject {

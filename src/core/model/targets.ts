@@ -29,10 +29,12 @@ export function awsDisplayName(target: AwsTarget): string {
   return target.identifiers['policyName'] ? `${primary} (${target.identifiers['policyName']})` : primary;
 }
 
+/** `group|kind|region|primary|additional...`: built by concatenation, as it is made several times for every object. */
 export function targetKey(ackKind: AckKindName, region: string | undefined, identifiers: Record<string, string>): string {
   const kind = ACK_KINDS[ackKind];
-  const values = [kind.primaryField, ...kind.additionalFields].map((field) => identifiers[field] ?? '');
-  return [kind.group, kind.kind, region ?? '', ...values].join('|');
+  let key = `${kind.group}|${kind.kind}|${region ?? ''}|${identifiers[kind.primaryField] ?? ''}`;
+  for (const field of kind.additionalFields) key += `|${identifiers[field] ?? ''}`;
+  return key;
 }
 
 export function targetsOf(kind: OldKind, object: KubeObject): AwsTarget[] {
