@@ -38,9 +38,9 @@ export interface ListOptions {
 }
 
 /**
- * The first page of a list mostly tells how long the list is: when the list is then read again whole, this page is
+ * The first page of a list mostly tells how long the list is: when the list is then read whole, this page is
  * dropped, so it is kept small. 4,000 old TrainingJobs: 10-15 ms for a first page of 100, 45-75 ms for one of 500,
- * the time the whole list waited.
+ * the time the decision to use the whole list's answer (asked for at once beside it) waits.
  */
 export const FIRST_PAGE_SIZE = 100;
 export const PAGE_SIZE = 500;
@@ -130,12 +130,16 @@ export class KubeClient {
    */
   private async *pages(type: ResourceType, options: ListOptions, splitByNamespace = false): AsyncGenerator<{ items: KubeObject[]; resourceVersion: string }> {
     type Page = { items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string; remainingItemCount?: number } };
-    const fetchPage = (continueToken: string | undefined, limit = options.pageSize ?? (continueToken ? PAGE_SIZE : FIRST_PAGE_SIZE)): Promise<string> => this.requestText({
+    const fetchPage = (continueToken: string | undefined, limit = options.pageSize ?? (continueToken ? PAGE_SIZE : FIRST_PAGE_SIZE), signal?: AbortSignal): Promise<string> => this.requestText({
       method: 'GET',
       path: collectionPath(type, options.namespace),
       query: { limit, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-    });
+    }, signal);
     let next: Promise<string> | undefined = fetchPage(undefined);
+    // The whole list is asked for beside its first page: a list that page shows to be small enough is then read from
+    // the answer already on its way, a round trip sooner (50-100 ms of adopt's start, the API server busy with every
+    // kind's list at once); otherwise that answer is cut off unread.
+    let wholeAhead = options.pageSize === undefined ? askedAhead((signal) => fetchPage(undefined, WHOLE_LIST_AT_MOST, signal)) : undefined;
     let firstPage = true;
     try {
       while (next) {
@@ -149,9 +153,12 @@ export class KubeClient {
         if (sizedAndGoingOn && total <= WHOLE_LIST_AT_MOST) {
           // Read again whole, from the cache, rather than page on through etcd; this first page is dropped unseen.
           firstPage = false;
-          next = fetchPage(undefined, WHOLE_LIST_AT_MOST);
+          next = wholeAhead?.answer ?? fetchPage(undefined, WHOLE_LIST_AT_MOST);
+          wholeAhead = undefined;
           continue;
         }
+        wholeAhead?.cancel();
+        wholeAhead = undefined;
         const namespaces = sizedAndGoingOn && splitByNamespace && type.namespaced && options.namespace === undefined
           ? await this.namespacesToSplitBy(total)
           : undefined;
@@ -171,6 +178,7 @@ export class KubeClient {
     } finally {
       // A caller that stops early leaves a page no one reads: its failure must not surface as an unhandled rejection.
       next?.catch(() => undefined);
+      wholeAhead?.cancel();
     }
   }
 
@@ -351,20 +359,21 @@ export class KubeClient {
   }
 
   /** The answer's body as text (empty when drained), after retries; a failure as a typed error. */
-  private async requestText(spec: RequestSpec): Promise<string> {
+  private async requestText(spec: RequestSpec, signal?: AbortSignal): Promise<string> {
     const maxRetries = this.options.maxRetries ?? 6;
     for (let attempt = 0; ; attempt += 1) {
+      signal?.throwIfAborted();
       const started = Date.now();
       let response: http.IncomingMessage;
       let body: string;
       try {
-        response = await this.open(spec);
+        response = await this.open(spec, signal);
         const succeeded = (response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300;
         body = succeeded && spec.discardBody ? await drainBody(response) : await readBody(response);
       } catch (error) {
         // A kept-alive socket the server closed while idle breaks under the next request; every write here is
         // guarded (AlreadyExists, resourceVersion, uid preconditions), so sending it again is safe.
-        if (error instanceof ConnectionResetError && attempt < maxRetries) {
+        if (error instanceof ConnectionResetError && attempt < maxRetries && !signal?.aborted) {
           await sleep(retryDelayMs(undefined, attempt));
           continue;
         }
@@ -513,6 +522,14 @@ async function readBody(response: http.IncomingMessage): Promise<string> {
     throw transportError('the API server', error as NodeJS.ErrnoException);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A request sent before it is known to be needed: its answer, or cancel() to cut it off (its failure then unseen). */
+function askedAhead(send: (signal: AbortSignal) => Promise<string>): { answer: Promise<string>; cancel: () => void } {
+  const controller = new AbortController();
+  const answer = send(controller.signal);
+  answer.catch(() => undefined);
+  return { answer, cancel: () => controller.abort() };
 }
 
 interface Endpoint {

@@ -11,6 +11,10 @@
 // A list tells its size once, from its first page, so that discovery never holds a cluster it knows to be large.
 // A server URL with a path of its own (an API server behind a proxy) keeps it in every request: seen red with the
 // server's path dropped (the requests reach /apis/... instead).
+// The whole list is asked for beside the first page and read from that answer when the page shows the list small;
+// a longer list cuts that answer off and never asks for it again: seen red with the whole list asked for only after
+// the first page (the server holds that page back until the whole list is asked for) and with the answer never cut
+// off (it stays open).
 
 import test from 'ava';
 import http from 'node:http';
@@ -57,6 +61,9 @@ function page(names: string[], continueToken?: string, remainingItemCount?: numb
 
 const limitsOf = (requests: string[]): Array<string | null> => requests.map((line) => new URL(line.split(' ')[1]!, 'http://scripted').searchParams.get('limit'));
 
+/** The requests but the whole list asked for beside each first page (cut off, or not even sent, when not used). */
+const besidesWholeAhead = (requests: string[]): string[] => requests.filter((line) => new URL(line.split(' ')[1]!, 'http://scripted').searchParams.get('limit') !== String(WHOLE_LIST_AT_MOST));
+
 function answer(response: http.ServerResponse, status: number, body: string): void {
   response.writeHead(status, { 'Content-Type': 'application/json' });
   response.end(body);
@@ -86,8 +93,7 @@ test('a list yields every page in order, the first one small (it mostly tells ho
       }
     }
     t.deepEqual(seen, ['Widget/a', 'Widget/b', 'Widget/c', 'Widget/d']);
-    t.is(scripted.requests.length, 3);
-    t.deepEqual(limitsOf(scripted.requests), [String(FIRST_PAGE_SIZE), String(PAGE_SIZE), String(PAGE_SIZE)]);
+    t.deepEqual(limitsOf(besidesWholeAhead(scripted.requests)), [String(FIRST_PAGE_SIZE), String(PAGE_SIZE), String(PAGE_SIZE)]);
     t.true(scripted.requests.every((line) => line.startsWith('GET /apis/example.com/v1/namespaces/ml/widgets?')));
   } finally {
     await scripted.close();
@@ -106,14 +112,15 @@ test('a list its first page shows to be small is read again whole (from the watc
   try {
     const small = await scripted.client.listAll(WIDGETS, { namespace: 'ml' });
     t.deepEqual(small.map((object) => object.metadata.name), ['a', 'b', 'c']);
-    t.deepEqual(limitsOf(scripted.requests), [String(FIRST_PAGE_SIZE), String(WHOLE_LIST_AT_MOST)]);
+    // Both at once: the whole list is asked for beside the first page, not after it.
+    t.deepEqual(limitsOf(scripted.requests).sort(), [String(FIRST_PAGE_SIZE), String(WHOLE_LIST_AT_MOST)].sort());
     t.false(scripted.requests.some((line) => line.includes('continue=')));
 
     scripted.requests.length = 0;
     const large = await scripted.client.listAll(WIDGETS, { namespace: 'big' });
     t.deepEqual(large.map((object) => object.metadata.name), ['x', 'y', 'z']);
-    t.deepEqual(limitsOf(scripted.requests), [String(FIRST_PAGE_SIZE), String(PAGE_SIZE)]);
-    t.true(scripted.requests[1]!.includes('continue=more'));
+    t.deepEqual(limitsOf(besidesWholeAhead(scripted.requests)), [String(FIRST_PAGE_SIZE), String(PAGE_SIZE)]);
+    t.true(besidesWholeAhead(scripted.requests)[1]!.includes('continue=more'));
   } finally {
     await scripted.close();
   }
@@ -145,7 +152,7 @@ test('a large cluster-wide list is read namespace by namespace, each from the wa
     const names: string[] = [];
     for await (const object of scripted.client.list(WIDGETS)) names.push(object.metadata.name);
     t.deepEqual(names, ['a1', 'a2', 'b1']);
-    t.deepEqual(pathsOf(scripted.requests), ['/apis/example.com/v1/widgets', '/api/v1/namespaces', '/apis/example.com/v1/namespaces/a/widgets', '/apis/example.com/v1/namespaces/b/widgets']);
+    t.deepEqual(pathsOf(besidesWholeAhead(scripted.requests)), ['/apis/example.com/v1/widgets', '/api/v1/namespaces', '/apis/example.com/v1/namespaces/a/widgets', '/apis/example.com/v1/namespaces/b/widgets']);
     t.false(scripted.requests.some((line) => line.includes('continue=')));
   } finally {
     await scripted.close();
@@ -181,8 +188,8 @@ test('a large cluster-wide list pages on when its namespaces hold few objects ea
       const names: string[] = [];
       for await (const object of scripted.client.list(WIDGETS)) names.push(object.metadata.name);
       t.deepEqual(names, ['x', 'z'], why);
-      t.deepEqual(pathsOf(scripted.requests), ['/apis/example.com/v1/widgets', '/api/v1/namespaces', '/apis/example.com/v1/widgets'], why);
-      t.true(scripted.requests[2]!.includes('continue=more'), why);
+      t.deepEqual(pathsOf(besidesWholeAhead(scripted.requests)), ['/apis/example.com/v1/widgets', '/api/v1/namespaces', '/apis/example.com/v1/widgets'], why);
+      t.true(besidesWholeAhead(scripted.requests)[2]!.includes('continue=more'), why);
     } finally {
       await scripted.close();
     }
@@ -191,7 +198,7 @@ test('a large cluster-wide list pages on when its namespaces hold few objects ea
   try {
     const snapshot = await scripted.client.listSnapshot(WIDGETS);
     t.deepEqual(snapshot.items.map((object) => object.metadata.name), ['x', 'z']);
-    t.deepEqual(pathsOf(scripted.requests), ['/apis/example.com/v1/widgets', '/apis/example.com/v1/widgets']);
+    t.deepEqual(pathsOf(besidesWholeAhead(scripted.requests)), ['/apis/example.com/v1/widgets', '/apis/example.com/v1/widgets']);
   } finally {
     await scripted.close();
   }
@@ -226,7 +233,7 @@ test('a caller that stops after the first page leaves no unhandled rejection fro
     await failedPage;
     // The 403 reaches the client after the server sent it; a rejection nobody handles would fail this test in ava.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    t.is(scripted.requests.length, 2);
+    t.is(besidesWholeAhead(scripted.requests).length, 2);
     // The same failure still reaches a caller that reads on.
     await t.throwsAsync(scripted.client.listAll(WIDGETS, { namespace: 'ml' }), { instanceOf: ForbiddenError });
   } finally {
@@ -235,7 +242,8 @@ test('a caller that stops after the first page leaves no unhandled rejection fro
 });
 
 for (const [name, send] of [
-  ['a list page (body read)', (client: KubeClient) => client.listAll(WIDGETS, { namespace: 'ml' })],
+  // One page asked for (a page size given): no whole list beside it to take the cut.
+  ['a list page (body read)', (client: KubeClient) => client.listAll(WIDGETS, { namespace: 'ml', pageSize: 10 })],
   ['a create (body drained)', (client: KubeClient) => client.create(WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a', namespace: 'ml' } })],
 ] as const) {
   test(`an answer cut off mid-body is sent again: ${name}`, async (t) => {
@@ -265,10 +273,58 @@ test('a server URL with a path of its own (an API server behind a proxy) keeps i
   try {
     await scripted.client.create(WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'a', namespace: 'ml' } });
     await scripted.client.listAll(WIDGETS, { namespace: 'ml', labelSelector: 'app in (x,y)' });
-    t.deepEqual(scripted.requests, [
+    t.deepEqual(besidesWholeAhead(scripted.requests), [
       'POST /k8s/clusters/c-1/apis/example.com/v1/namespaces/ml/widgets?fieldManager=kubectl-sagemaker-migrate&fieldValidation=Strict',
       `GET /k8s/clusters/c-1/apis/example.com/v1/namespaces/ml/widgets?limit=${FIRST_PAGE_SIZE}&labelSelector=app+in+%28x%2Cy%29`,
     ]);
+  } finally {
+    await scripted.close();
+  }
+});
+
+test('the whole list is asked for beside its first page, before that page is answered, and read from that answer', async (t) => {
+  let wholeAsked!: () => void;
+  const wholeArrived = new Promise<void>((resolve) => (wholeAsked = resolve));
+  const scripted = await scriptedServer((request, response) => {
+    const whole = new URL(request.url!, 'http://scripted').searchParams.get('limit') === String(WHOLE_LIST_AT_MOST);
+    if (whole) {
+      wholeAsked();
+      return answer(response, 200, page(['a', 'b', 'c']));
+    }
+    // The first page is held back until the whole list has been asked for: a client that waited for it would hang.
+    const held = Promise.race([wholeArrived.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000))]);
+    void held.then((asked) => answer(response, asked ? 200 : 500, asked ? page(['a', 'b'], 'more', 1) : '{}'));
+  });
+  try {
+    const names = (await scripted.client.listAll(WIDGETS, { namespace: 'ml' })).map((object) => object.metadata.name);
+    t.deepEqual(names, ['a', 'b', 'c']);
+    t.is(scripted.requests.length, 2);
+  } finally {
+    await scripted.close();
+  }
+});
+
+test('a list longer than one whole read cuts off the whole list asked for ahead, and never sends it again', async (t) => {
+  let cutOff!: () => void;
+  const wholeCutOff = new Promise<void>((resolve) => (cutOff = resolve));
+  const scripted = await scriptedServer((request, response) => {
+    const url = new URL(request.url!, 'http://scripted');
+    if (url.searchParams.get('limit') === String(WHOLE_LIST_AT_MOST)) {
+      // An answer that starts and never ends, as a long list's from a busy server.
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.write('{"items":[');
+      response.on('close', () => cutOff());
+      return;
+    }
+    answer(response, 200, url.searchParams.get('continue') ? page(['z']) : page(['x', 'y'], 'more', WHOLE_LIST_AT_MOST));
+  });
+  try {
+    const names = (await scripted.client.listAll(WIDGETS, { namespace: 'big' })).map((object) => object.metadata.name);
+    t.deepEqual(names, ['x', 'y', 'z']);
+    const outcome = await Promise.race([wholeCutOff.then(() => 'cut off'), new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))]);
+    t.is(outcome, 'cut off');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    t.is(limitsOf(scripted.requests).filter((limit) => limit === String(WHOLE_LIST_AT_MOST)).length, 1);
   } finally {
     await scripted.close();
   }
