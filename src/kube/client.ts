@@ -136,10 +136,14 @@ export class KubeClient {
       query: { limit, continue: continueToken, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
     }, signal);
     let next: Promise<string> | undefined = fetchPage(undefined);
-    // The whole list is asked for beside its first page: a list that page shows to be small enough is then read from
-    // the answer already on its way, a round trip sooner (50-100 ms of adopt's start, the API server busy with every
-    // kind's list at once); otherwise that answer is cut off unread.
-    let wholeAhead = options.pageSize === undefined ? askedAhead((signal) => fetchPage(undefined, WHOLE_LIST_AT_MOST, signal)) : undefined;
+    // A cluster-wide list is asked for whole beside its first page: a list that page shows to be small enough is then
+    // read from the answer already on its way, a round trip sooner (50-100 ms of adopt's start, the API server busy
+    // with every kind's list at once). A list the first page holds whole lets that answer run out (its connection is
+    // kept); a longer one cuts it off unread. A namespace's list (cleanup reads one per namespace and kind, between
+    // its writes) waits for its first page instead of asking twice.
+    let wholeAhead = options.pageSize === undefined && options.namespace === undefined
+      ? askedAhead((signal) => fetchPage(undefined, WHOLE_LIST_AT_MOST, signal))
+      : undefined;
     let firstPage = true;
     try {
       while (next) {
@@ -157,7 +161,7 @@ export class KubeClient {
           wholeAhead = undefined;
           continue;
         }
-        wholeAhead?.cancel();
+        if (continueToken !== undefined) wholeAhead?.cancel();
         wholeAhead = undefined;
         const namespaces = sizedAndGoingOn && splitByNamespace && type.namespaced && options.namespace === undefined
           ? await this.namespacesToSplitBy(total)

@@ -11,10 +11,10 @@
 // A list tells its size once, from its first page, so that discovery never holds a cluster it knows to be large.
 // A server URL with a path of its own (an API server behind a proxy) keeps it in every request: seen red with the
 // server's path dropped (the requests reach /apis/... instead).
-// The whole list is asked for beside the first page and read from that answer when the page shows the list small;
-// a longer list cuts that answer off and never asks for it again: seen red with the whole list asked for only after
-// the first page (the server holds that page back until the whole list is asked for) and with the answer never cut
-// off (it stays open).
+// A cluster-wide list is asked for whole beside its first page and read from that answer when the page shows the
+// list small; a longer list cuts that answer off and never asks for it again: seen red with the whole list asked for
+// only after the first page (the server holds that page back until the whole list is asked for) and with the answer
+// never cut off (it stays open). A namespace's list still waits for its first page.
 
 import test from 'ava';
 import http from 'node:http';
@@ -282,7 +282,7 @@ test('a server URL with a path of its own (an API server behind a proxy) keeps i
   }
 });
 
-test('the whole list is asked for beside its first page, before that page is answered, and read from that answer', async (t) => {
+test('a cluster-wide list is asked for whole beside its first page, before that page is answered, and read from that answer', async (t) => {
   let wholeAsked!: () => void;
   const wholeArrived = new Promise<void>((resolve) => (wholeAsked = resolve));
   const scripted = await scriptedServer((request, response) => {
@@ -296,15 +296,19 @@ test('the whole list is asked for beside its first page, before that page is ans
     void held.then((asked) => answer(response, asked ? 200 : 500, asked ? page(['a', 'b'], 'more', 1) : '{}'));
   });
   try {
-    const names = (await scripted.client.listAll(WIDGETS, { namespace: 'ml' })).map((object) => object.metadata.name);
+    const names = (await scripted.client.listAll(WIDGETS)).map((object) => object.metadata.name);
     t.deepEqual(names, ['a', 'b', 'c']);
     t.is(scripted.requests.length, 2);
+    // A namespace's list asks for its first page alone, then the whole list.
+    scripted.requests.length = 0;
+    t.is((await scripted.client.listAll(WIDGETS, { namespace: 'ml' })).length, 3);
+    t.deepEqual(limitsOf(scripted.requests), [String(FIRST_PAGE_SIZE), String(WHOLE_LIST_AT_MOST)]);
   } finally {
     await scripted.close();
   }
 });
 
-test('a list longer than one whole read cuts off the whole list asked for ahead, and never sends it again', async (t) => {
+test('a cluster-wide list longer than one whole read cuts off the whole list asked for ahead, and never sends it again', async (t) => {
   let cutOff!: () => void;
   const wholeCutOff = new Promise<void>((resolve) => (cutOff = resolve));
   const scripted = await scriptedServer((request, response) => {
@@ -319,7 +323,7 @@ test('a list longer than one whole read cuts off the whole list asked for ahead,
     answer(response, 200, url.searchParams.get('continue') ? page(['z']) : page(['x', 'y'], 'more', WHOLE_LIST_AT_MOST));
   });
   try {
-    const names = (await scripted.client.listAll(WIDGETS, { namespace: 'big' })).map((object) => object.metadata.name);
+    const names = (await scripted.client.listAll(WIDGETS, { onSize: () => undefined })).map((object) => object.metadata.name);
     t.deepEqual(names, ['x', 'y', 'z']);
     const outcome = await Promise.race([wholeCutOff.then(() => 'cut off'), new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))]);
     t.is(outcome, 'cut off');
