@@ -2,14 +2,10 @@
 // the real module: the widths it gives must be the real ones, for both versions bundled (cliui's and ora's 7, yargs'
 // 8), whichever path a string takes.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import test from 'ava';
-import { build } from 'esbuild';
-import { BUNDLE_PLUGINS } from '../../scripts/build.ts';
+import { bundledModule } from '../support/bundled.ts';
 import { ROOT } from '../support/environment.ts';
 
 const SAMPLES = ['', 'plain usage text [string] [default: "table"]', '  -n, --namespace', '\u001b[31mred\u001b[39m', 'tab\there', '\u0000nul', '日本語', 'café', 'e\u0301', '👍🏽 ok', '1\u20e3', '한국어', 'ｶﾞ'];
@@ -22,25 +18,13 @@ const VERSIONS = [
 
 for (const version of VERSIONS) {
   test(`the bundled front of ${version.name} gives the real widths`, async (t) => {
-    const result = await build({
-      stdin: { contents: "import stringWidth from 'string-width'; module.exports = stringWidth;", resolveDir: version.importer, loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      write: false,
-      plugins: BUNDLE_PLUGINS,
-      logLevel: 'silent',
-    });
-    const directory = mkdtempSync(path.join(tmpdir(), 'smm-string-width-'));
+    const bundled = await bundledModule<(text: string) => number>("import stringWidth from 'string-width'; module.exports = stringWidth;", version.importer);
     try {
-      const file = path.join(directory, 'front.cjs');
-      writeFileSync(file, result.outputFiles[0]!.text);
-      const front = createRequire(import.meta.url)(file) as (text: string) => number;
       const real = ((await import(pathToFileURL(version.real).href)) as { default: (text: string) => number }).default;
-      t.true(result.outputFiles[0]!.text.includes('x20-\\x7e'), 'the bundle went through the front');
-      for (const sample of SAMPLES) t.is(front(sample), real(sample), JSON.stringify(sample));
+      t.true(bundled.text.includes('x20-\\x7e'), 'the bundle went through the front');
+      for (const sample of SAMPLES) t.is(bundled.exports(sample), real(sample), JSON.stringify(sample));
     } finally {
-      rmSync(directory, { recursive: true, force: true });
+      bundled.remove();
     }
   });
 }
