@@ -85,8 +85,7 @@ function ackProjection(name: AckKindName): (object: KubeObject) => KubeObject {
 export async function discover(client: KubeClient, scope: Scope, contextName: string): Promise<Inventory> {
   const served = await servedTypes(client, scope);
   // Asked for while the objects are read; a failure is raised where it is awaited, in clusterFacts.
-  const deploymentsRead = deploymentFacts(client);
-  deploymentsRead.catch(() => undefined);
+  const deploymentsRead = askedNow(deploymentFacts(client));
   const oldObjects: KubeObject[] = [];
   let oldObjectsClusterWide = true;
   for (const kind of served.oldKinds) {
@@ -132,10 +131,9 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
   const everywhere: Scope = { ...scope, namespace: undefined };
   // Every type the run may read is listed at once with the question which of them are served: one round trip less
   // before the lists (about 35 ms of adopt's). The list of a type not served ends in 404, or is dropped unseen.
-  const servedAnswer = servedTypes(client, everywhere);
-  servedAnswer.catch(() => undefined);
+  const servedAnswer = askedNow(servedTypes(client, everywhere));
   const ifServed = async (isServed: (served: ServedTypes) => boolean, reading: Promise<KubeObject[]>): Promise<KubeObject[]> => {
-    reading.catch(() => undefined);
+    askedNow(reading);
     return isServed(await servedAnswer) ? await reading : [];
   };
   const asIs = (object: KubeObject): KubeObject => object;
@@ -173,8 +171,7 @@ export async function* discoverByNamespaceGroup(client: KubeClient, scope: Omit<
   // Every type is read at once (most ACK kinds have no object at all), and kept in the types' order: the groups do
   // not depend on the order objects are linked in. The facts that hold cluster-wide (controllers, served kinds, even
   // when there is no object at all) need none of the objects: they are asked for meanwhile.
-  const deploymentsRead = deploymentFacts(client);
-  deploymentsRead.catch(() => undefined);
+  const deploymentsRead = askedNow(deploymentFacts(client));
   const [oldObjects, ackObjects, adoptedResources, served, cluster] = await Promise.all([
     Promise.all((everywhere.kinds ?? OLD_KINDS).map((kind) => ifServed(
       (served) => served.oldKinds.includes(kind),
@@ -245,6 +242,12 @@ async function listWidely(
   items.length = 0;
   for await (const object of client.list(type, { namespace: fallback, labelSelector: options.labelSelector })) if (keep(object)) items.push(project(object));
   return { items, clusterWide: false };
+}
+
+/** An answer asked for now and awaited later: a failure is raised where it is awaited, or not at all if never needed. */
+function askedNow<T>(answer: Promise<T>): Promise<T> {
+  answer.catch(() => undefined);
+  return answer;
 }
 
 async function servedPlurals(client: KubeClient, group: string, version: string): Promise<Set<string>> {
