@@ -64,19 +64,26 @@ const limitsOf = (requests: string[]): Array<string | null> => requests.map((lin
 /** The requests but the whole list asked for beside each first page (cut off, or not even sent, when not used). */
 const besidesWholeAhead = (requests: string[]): string[] => requests.filter((line) => new URL(line.split(' ')[1]!, 'http://scripted').searchParams.get('limit') !== String(WHOLE_LIST_AT_MOST));
 
+/** A moment the scripted server reaches: reach() marks it, `moment` settles then, soon() tells whether within 5 s. */
+function awaitedMoment(): { reach: () => void; moment: Promise<void>; soon: () => Promise<boolean> } {
+  let reach!: () => void;
+  const moment = new Promise<void>((resolve) => (reach = resolve));
+  const soon = (): Promise<boolean> => Promise.race([moment.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000))]);
+  return { reach, moment, soon };
+}
+
 function answer(response: http.ServerResponse, status: number, body: string): void {
   response.writeHead(status, { 'Content-Type': 'application/json' });
   response.end(body);
 }
 
 test('a list yields every page in order, the first one small (it mostly tells how long the list is), and asks for the next page while the caller still works on the current one', async (t) => {
-  let secondAsked!: () => void;
-  const secondPageAsked = new Promise<void>((resolve) => (secondAsked = resolve));
+  const secondPageAsked = awaitedMoment();
   const scripted = await scriptedServer((request, response) => {
     const url = new URL(request.url!, 'http://scripted');
     const token = url.searchParams.get('continue');
     if (!token) return answer(response, 200, page(['a', 'b'], 'second'));
-    secondAsked();
+    secondPageAsked.reach();
     if (token === 'second') return answer(response, 200, page(['c'], 'third'));
     answer(response, 200, page(['d']));
   });
@@ -88,8 +95,7 @@ test('a list yields every page in order, the first one small (it mostly tells ho
       if (!waitedOnFirstPage) {
         waitedOnFirstPage = true;
         // The caller has not come back for more: the second page must already be on its way.
-        const outcome = await Promise.race([secondPageAsked.then(() => 'asked'), new Promise((resolve) => setTimeout(() => resolve('not asked'), 5000))]);
-        t.is(outcome, 'asked');
+        t.true(await secondPageAsked.soon(), 'the second page is asked for');
       }
     }
     t.deepEqual(seen, ['Widget/a', 'Widget/b', 'Widget/c', 'Widget/d']);
@@ -218,19 +224,18 @@ test('a page size asked for is used for every page, and a small list is then not
 });
 
 test('a caller that stops after the first page leaves no unhandled rejection from the page asked for ahead', async (t) => {
-  let failedPageSent!: () => void;
-  const failedPage = new Promise<void>((resolve) => (failedPageSent = resolve));
+  const failedPageSent = awaitedMoment();
   const scripted = await scriptedServer((request, response) => {
     if (!new URL(request.url!, 'http://scripted').searchParams.get('continue')) return answer(response, 200, page(['a'], 'second'));
     answer(response, 403, JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Forbidden', message: 'widgets is forbidden', code: 403 }));
-    failedPageSent();
+    failedPageSent.reach();
   });
   try {
     for await (const object of scripted.client.list(WIDGETS, { namespace: 'ml' })) {
       t.is(object.metadata.name, 'a');
       break;
     }
-    await failedPage;
+    await failedPageSent.moment;
     // The 403 reaches the client after the server sent it; a rejection nobody handles would fail this test in ava.
     await new Promise((resolve) => setTimeout(resolve, 200));
     t.is(besidesWholeAhead(scripted.requests).length, 2);
@@ -283,17 +288,15 @@ test('a server URL with a path of its own (an API server behind a proxy) keeps i
 });
 
 test('a cluster-wide list is asked for whole beside its first page, before that page is answered, and read from that answer', async (t) => {
-  let wholeAsked!: () => void;
-  const wholeArrived = new Promise<void>((resolve) => (wholeAsked = resolve));
+  const wholeAsked = awaitedMoment();
   const scripted = await scriptedServer((request, response) => {
     const whole = new URL(request.url!, 'http://scripted').searchParams.get('limit') === String(WHOLE_LIST_AT_MOST);
     if (whole) {
-      wholeAsked();
+      wholeAsked.reach();
       return answer(response, 200, page(['a', 'b', 'c']));
     }
     // The first page is held back until the whole list has been asked for: a client that waited for it would hang.
-    const held = Promise.race([wholeArrived.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000))]);
-    void held.then((asked) => answer(response, asked ? 200 : 500, asked ? page(['a', 'b'], 'more', 1) : '{}'));
+    void wholeAsked.soon().then((asked) => answer(response, asked ? 200 : 500, asked ? page(['a', 'b'], 'more', 1) : '{}'));
   });
   try {
     const names = (await scripted.client.listAll(WIDGETS)).map((object) => object.metadata.name);
@@ -309,24 +312,22 @@ test('a cluster-wide list is asked for whole beside its first page, before that 
 });
 
 test('a cluster-wide list longer than one whole read cuts off the whole list asked for ahead, and never sends it again', async (t) => {
-  let cutOff!: () => void;
-  const wholeCutOff = new Promise<void>((resolve) => (cutOff = resolve));
+  const wholeCutOff = awaitedMoment();
   const scripted = await scriptedServer((request, response) => {
     const url = new URL(request.url!, 'http://scripted');
     if (url.searchParams.get('limit') === String(WHOLE_LIST_AT_MOST)) {
       // An answer that starts and never ends, as a long list's from a busy server.
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.write('{"items":[');
-      response.on('close', () => cutOff());
+      response.on('close', () => wholeCutOff.reach());
       return;
     }
     answer(response, 200, url.searchParams.get('continue') ? page(['z']) : page(['x', 'y'], 'more', WHOLE_LIST_AT_MOST));
   });
   try {
-    const names = (await scripted.client.listAll(WIDGETS, { onSize: () => undefined })).map((object) => object.metadata.name);
+    const names = (await scripted.client.listAll(WIDGETS)).map((object) => object.metadata.name);
     t.deepEqual(names, ['x', 'y', 'z']);
-    const outcome = await Promise.race([wholeCutOff.then(() => 'cut off'), new Promise((resolve) => setTimeout(() => resolve('still open'), 5000))]);
-    t.is(outcome, 'cut off');
+    t.true(await wholeCutOff.soon(), 'the whole list\'s answer is cut off');
     await new Promise((resolve) => setTimeout(resolve, 300));
     t.is(limitsOf(scripted.requests).filter((limit) => limit === String(WHOLE_LIST_AT_MOST)).length, 1);
   } finally {
